@@ -1,0 +1,61 @@
+#include <gtest/gtest.h>
+
+#include "common/strings.h"
+#include "sprocket/status.h"
+#include "sprocket/value.h"
+
+namespace sprocket {
+namespace {
+
+Result<int> Half(int x) {
+  if (x % 2) return Status(StatusCode::kInvalidArgument, "odd");
+  return x / 2;
+}
+
+Status Quarter(int x, int* out) {
+  SPROCKET_ASSIGN_OR_RETURN(int h, Half(x));
+  SPROCKET_ASSIGN_OR_RETURN(*out, Half(h));
+  return Status::Ok();
+}
+
+TEST(StatusTest, ResultCarriesValueOrError) {
+  int q = 0;
+  EXPECT_TRUE(Quarter(8, &q).ok());
+  EXPECT_EQ(q, 2);
+  Status s = Quarter(6, &q);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "odd");
+  EXPECT_STREQ(SqlState(s.code()), "22023");
+}
+
+TEST(StatusTest, ContextStacksOutermostFirst) {
+  Status s(StatusCode::kGuestError, "boom");
+  EXPECT_EQ(s.WithContext("function \"f\"").WithContext("trigger \"t\"").message(),
+            "trigger \"t\": function \"f\": boom");
+  EXPECT_TRUE(Status::Ok().WithContext("x").ok());
+}
+
+TEST(ValueTest, FormatsRealsShortestWithPoint) {
+  EXPECT_EQ(FormatReal(120.0), "120.0");
+  EXPECT_EQ(FormatReal(0.1), "0.1");
+  EXPECT_EQ(FormatReal(-2.5), "-2.5");
+  EXPECT_EQ(FormatReal(1e300), "1e+300");
+}
+
+TEST(ValueTest, LiteralsQuote) {
+  EXPECT_EQ(Value("it's").ToSqlLiteral(), "'it''s'");
+  EXPECT_EQ(Value::FromBlob(std::string("\x00\xff", 2)).ToSqlLiteral(), "X'00FF'");
+  EXPECT_EQ(Value().ToSqlLiteral(), "NULL");
+  EXPECT_EQ(Value(int64_t{42}).type(), ValueType::kInteger);
+}
+
+TEST(StringsTest, CaseAndQuoting) {
+  EXPECT_TRUE(EqualsIgnoreCase("Select", "SELECT"));
+  EXPECT_FALSE(EqualsIgnoreCase("Select", "SELECTX"));
+  EXPECT_EQ(QuoteIdentifier("a\"b"), "\"a\"\"b\"");
+  EXPECT_EQ(Trim("  x y \n"), "x y");
+  EXPECT_EQ(Join({"a", "b", "c"}, ", "), "a, b, c");
+}
+
+}  // namespace
+}  // namespace sprocket

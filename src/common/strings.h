@@ -1,0 +1,29 @@
+// Small string helpers shared by every module.
+#ifndef SPROCKET_COMMON_STRINGS_H_
+#define SPROCKET_COMMON_STRINGS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sprocket {
+
+// ASCII case folding: SQL identifiers and keywords compare case-insensitively.
+std::string ToLower(std::string_view s);
+std::string ToUpper(std::string_view s);
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
+
+// "name" with embedded quotes doubled: safe to splice into SQL as an identifier.
+std::string QuoteIdentifier(std::string_view name);
+// 'text' with embedded quotes doubled.
+std::string QuoteString(std::string_view text);
+
+std::string Join(const std::vector<std::string>& parts, std::string_view separator);
+
+// Whitespace trimmed from both ends.
+std::string_view Trim(std::string_view s);
+
+}  // namespace sprocket
+
+#endif  // SPROCKET_COMMON_STRINGS_H_

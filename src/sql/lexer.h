@@ -1,0 +1,52 @@
+// Lexer for SQLite's SQL plus PostgreSQL's dollar quotes. It knows every way text can be
+// quoted — '…', "…", […], `…`, X'…', -- and /* */ comments, $$…$$ and $tag$…$tag$ — so
+// that the splitter and parser never mistake quoted text for structure.
+#ifndef SPROCKET_SQL_LEXER_H_
+#define SPROCKET_SQL_LEXER_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sprocket/status.h"
+#include "sql/ast.h"
+
+namespace sprocket::sql {
+
+enum class TokenKind {
+  kIdentifier,        // bare word (keywords are identifiers; compare with IsKeyword)
+  kQuotedIdentifier,  // "x", [x], `x`
+  kString,            // 'x'
+  kBlob,              // X'00ff'
+  kDollarString,      // $$x$$, $tag$x$tag$
+  kNumber,            // 42, 1.5e3, 0x1f
+  kParameter,         // ?, ?1, :name, @name, $name, $1
+  kPunct,             // ( ) , ; . = < > + - * / || etc. (multi-char operators are one token)
+  kEnd,               // end of input
+};
+
+struct Token {
+  TokenKind kind = TokenKind::kEnd;
+  std::string_view text;  // exactly as in the source, quotes included
+  Position position;
+
+  // Case-insensitive comparison for a bare identifier (keyword) or punctuation.
+  bool Is(std::string_view word) const;
+  // The unquoted value: identifiers unquoted with doubled quotes collapsed, strings without
+  // quotes and with '' → ', dollar strings without their delimiters, blobs as hex digits.
+  std::string Value() const;
+  bool IsName() const { return kind == TokenKind::kIdentifier || kind == TokenKind::kQuotedIdentifier; }
+};
+
+// Splits `source` into tokens, skipping whitespace and comments; the last token is kEnd.
+// `start` is the position of source[0] within its script, so that positions in tokens
+// and errors are script-relative. Fails with kSyntaxError on unterminated quotes,
+// dollar strings or block comments, naming line and column.
+Result<std::vector<Token>> Tokenize(std::string_view source, Position start = {});
+
+// The position `offset` bytes after `start` in `text` (which begins at `start`).
+Position Advance(Position start, std::string_view text, size_t offset);
+
+}  // namespace sprocket::sql
+
+#endif  // SPROCKET_SQL_LEXER_H_
