@@ -1,0 +1,44 @@
+-- Sprocket in two minutes: `make run`, or `build/sprocket -f examples/quickstart.sql`.
+
+-- Plain SQLite SQL works as it always has.
+CREATE TABLE products (
+  id    INTEGER PRIMARY KEY,
+  name  TEXT NOT NULL,
+  price REAL NOT NULL
+);
+INSERT INTO products (name, price) VALUES
+  ('coffee beans', 12.5),
+  ('grinder', 80.0),
+  ('mug', 9.0);
+
+-- Functions are written in a guest language; this one is plain SQL.
+CREATE FUNCTION add_tax(price REAL, rate REAL) RETURNS REAL
+  LANGUAGE sql IMMUTABLE
+  AS $$ SELECT price * (1 + rate) $$;
+
+SELECT add_tax(100, 0.2) AS with_tax;  -- 120.0
+
+-- A function is callable anywhere SQLite takes one.
+SELECT name, price, add_tax(price, 0.2) AS with_tax
+FROM products
+WHERE add_tax(price, 0.2) < 50
+ORDER BY with_tax;
+
+-- Everything a function may do is a capability; MINIMAL allows nothing but computing.
+ALTER FUNCTION add_tax SET SECURITY POLICY MINIMAL;
+
+-- A trigger runs a function on every changed row. (Sprocket stores and lists triggers;
+-- firing them is coming next.)
+CREATE TABLE price_log (product_id INTEGER, old_price REAL, new_price REAL);
+
+CREATE FUNCTION log_price() RETURNS TRIGGER LANGUAGE sql AS $$
+  INSERT INTO price_log VALUES (NEW.id, OLD.price, NEW.price)
+$$;
+
+CREATE TRIGGER products_price_log
+  AFTER UPDATE OF price ON products
+  FOR EACH ROW EXECUTE FUNCTION log_price();
+
+-- The catalog is a set of views.
+SELECT name, language, returns, volatility FROM sprocket_functions ORDER BY name;
+SELECT name, table_name, timing, events, function FROM sprocket_triggers;

@@ -1,0 +1,75 @@
+// The Sprocket catalog: functions, triggers and capabilities, stored in the database file
+// in tables _sprocket_* (read through the views sprocket_functions, sprocket_triggers and
+// sprocket_capabilities). Catalog changes are ordinary writes, so they commit and roll
+// back with the user's transaction.
+//
+// Every change also replaces the catalog's version token (a random value in
+// _sprocket_meta), so a connection can tell whether its in-memory snapshot is current by
+// reading one row.
+//
+// A Catalog borrows a SQLite connection. The caller must run it with the engine's
+// (privileged) authorizer context and inside a transaction or savepoint of its choosing.
+#ifndef SPROCKET_CATALOG_CATALOG_H_
+#define SPROCKET_CATALOG_CATALOG_H_
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/records.h"
+#include "sprocket/status.h"
+
+namespace sprocket::catalog {
+
+inline constexpr int kCatalogFormat = 1;
+
+class Catalog {
+ public:
+  explicit Catalog(sqlite3* db) : db_(db) {}
+
+  // Creates the catalog tables and views when they are missing, and checks the format of
+  // an existing catalog. Must run in a write transaction when it may create.
+  Status Bootstrap();
+  // True when the catalog tables exist.
+  Result<bool> Exists();
+
+  // The current version token.
+  Result<std::string> ReadToken();
+  // Reads the whole catalog.
+  Result<std::shared_ptr<const CatalogSnapshot>> Load();
+
+  // Inserts or replaces (by name) a function; bumps the version.
+  Status PutFunction(const FunctionRecord& record);
+  Status DeleteFunction(std::string_view name);
+  // Renames a function, the triggers that execute it and its capabilities.
+  Status RenameFunction(std::string_view name, std::string_view new_name);
+
+  // Inserts or replaces (by table and name) a trigger.
+  Status PutTrigger(const TriggerRecord& record);
+  Status DeleteTrigger(std::string_view table, std::string_view name);
+  Status DeleteTriggersOn(std::string_view table);
+  // ALTER TABLE … RENAME TO: the table's triggers (and their grants) follow it.
+  Status RenameTable(std::string_view table, std::string_view new_name);
+  // ALTER TABLE … RENAME COLUMN: UPDATE OF lists and NEW.col / OLD.col in WHEN follow.
+  Status RenameColumn(std::string_view table, std::string_view column,
+                      std::string_view new_name);
+
+  Status Grant(const CapabilityRecord& record);
+  // Returns how many grants were removed.
+  Result<int> Revoke(const CapabilityRecord& record);
+  Status DeleteCapabilitiesOf(OwnerKind kind, std::string_view owner,
+                              std::string_view owner_table);
+
+  // Replaces the version token: every connection reloads at its next statement.
+  Status BumpVersion();
+
+ private:
+  Status Exec(std::string_view sql);
+  sqlite3* db_;  // borrowed
+};
+
+}  // namespace sprocket::catalog
+
+#endif  // SPROCKET_CATALOG_CATALOG_H_

@@ -1,0 +1,155 @@
+#include "cli/shell.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iomanip>
+#include <memory>
+#include <sstream>
+#include <utility>
+
+#include <editline/readline.h>
+
+#include "cli/dot_commands.h"
+#include "common/strings.h"
+#include "sql/splitter.h"
+
+namespace sprocket::cli {
+
+namespace {
+
+constexpr int kMaxReadDepth = 16;
+constexpr const char* kPrompt = "sprocket> ";
+constexpr const char* kContinuationPrompt = "   ...> ";
+constexpr int kHistoryEntries = 1000;
+
+// ~/.sprocket_history, or "" when HOME is not set.
+std::string HistoryPath() {
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || *home == '\0') return "";
+  return std::string(home) + "/.sprocket_history";
+}
+
+// Frees the line readline() returns.
+struct FreeDeleter {
+  void operator()(char* p) const { std::free(p); }
+};
+
+}  // namespace
+
+bool IsDotCommandLine(std::string_view line) { return !line.empty() && line.front() == '.'; }
+
+Shell::Shell(Session& session, std::ostream& out, std::ostream& err, ShellSettings settings)
+    : session_(session), out_(out), err_(err), settings_(std::move(settings)) {}
+
+void Shell::Print(const ResultSet& result) { WriteResult(result, settings_.output, out_); }
+
+Status Shell::RunSql(std::string_view sql) {
+  auto start = std::chrono::steady_clock::now();
+  return session_.ExecuteScript(
+      sql, [&](int /*index*/, std::string_view /*statement*/, const ResultSet& result) {
+        std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+        // Only statements that return columns print anything.
+        if (!result.columns.empty()) Print(result);
+        if (settings_.timer) {
+          out_ << "Run Time: real " << std::fixed << std::setprecision(6) << elapsed.count()
+               << std::defaultfloat << "\n";
+          out_.flush();
+        }
+        start = std::chrono::steady_clock::now();
+      });
+}
+
+Status Shell::RunScript(std::istream& in) {
+  std::string pending;  // SQL read but not yet run: an incomplete statement
+  std::string line;
+  while (!quit_requested_ && std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    // `pending` is never a complete statement here: those run at once.
+    if (pending.empty() && IsDotCommandLine(line)) {
+      SPROCKET_RETURN_IF_ERROR(RunDotCommand(line, *this));
+      continue;
+    }
+    if (pending.empty() && Trim(line).empty()) continue;
+    pending += line;
+    pending += '\n';
+    if (sql::IsCompleteStatement(pending)) {
+      if (!Trim(pending).empty()) SPROCKET_RETURN_IF_ERROR(RunSql(pending));
+      pending.clear();
+    }
+  }
+  // A last statement without ';' still runs; an unterminated one fails with the
+  // engine's message.
+  if (!quit_requested_ && !Trim(pending).empty()) return RunSql(pending);
+  return Status::Ok();
+}
+
+Status Shell::RunScript(std::string_view script) {
+  std::istringstream in{std::string(script)};
+  return RunScript(in);
+}
+
+Status Shell::RunFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(StatusCode::kNotFound, "cannot open \"" + path + "\"");
+  if (read_depth_ >= kMaxReadDepth) {
+    return Status(StatusCode::kResourceExhausted,
+                  ".read nested more than " + std::to_string(kMaxReadDepth) + " deep");
+  }
+  ++read_depth_;
+  Status status = RunScript(in);
+  --read_depth_;
+  if (status.ok() && in.bad()) {
+    return Status(StatusCode::kIoError, "cannot read \"" + path + "\"");
+  }
+  return status;
+}
+
+int Shell::RunInteractive() {
+  const std::string history_path = HistoryPath();
+  using_history();
+  stifle_history(kHistoryEntries);
+  if (!history_path.empty()) read_history(history_path.c_str());
+
+  out_ << "sprocket " << Database::Version() << "\n"
+       << "Enter \".help\" for usage hints.\n";
+  out_.flush();
+
+  auto report = [&](const Status& status) {
+    if (!status.ok()) {
+      err_ << "Error: " << status.message() << "\n";
+      err_.flush();
+    }
+  };
+
+  std::string pending;
+  while (!quit_requested_) {
+    std::unique_ptr<char, FreeDeleter> raw(
+        readline(pending.empty() ? kPrompt : kContinuationPrompt));
+    if (raw == nullptr) {  // Ctrl-D
+      out_ << "\n";
+      break;
+    }
+    std::string line(raw.get());
+    if (pending.empty() && IsDotCommandLine(line)) {
+      add_history(line.c_str());
+      report(RunDotCommand(line, *this));
+      continue;
+    }
+    if (pending.empty() && Trim(line).empty()) continue;
+    pending += line;
+    pending += '\n';
+    if (sql::IsCompleteStatement(pending)) {
+      std::string statement(Trim(pending));
+      add_history(statement.c_str());
+      if (!statement.empty()) report(RunSql(statement));
+      pending.clear();
+    }
+  }
+  out_.flush();
+  if (!history_path.empty()) write_history(history_path.c_str());
+  return 0;
+}
+
+}  // namespace sprocket::cli

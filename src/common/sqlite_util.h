@@ -1,0 +1,49 @@
+// Thin RAII and conversion helpers over SQLite's C API, shared by the catalog and the engine.
+#ifndef SPROCKET_COMMON_SQLITE_UTIL_H_
+#define SPROCKET_COMMON_SQLITE_UTIL_H_
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sprocket/status.h"
+#include "sprocket/sprocket.hpp"
+#include "sprocket/value.h"
+
+namespace sprocket {
+
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+// Maps a SQLite result code to a StatusCode.
+StatusCode StatusCodeFromSqlite(int rc);
+
+// A Status for the connection's last error (sqlite3_errmsg), code mapped from `rc`.
+Status SqliteError(sqlite3* db, int rc);
+
+// Prepares exactly one statement (trailing whitespace allowed).
+Result<StmtPtr> PrepareOne(sqlite3* db, std::string_view sql);
+
+// Binds `value` to 1-based `index`.
+int BindValue(sqlite3_stmt* stmt, int index, const Value& value);
+
+// The value of `column` of the current row.
+Value ColumnValue(sqlite3_stmt* stmt, int column);
+// A value passed to a user-defined function.
+Value ValueFromSqlite(sqlite3_value* value);
+
+// Runs `sql` (one statement, params bound by index) to completion, collecting rows.
+Result<ResultSet> RunStatement(sqlite3* db, std::string_view sql,
+                               const std::vector<Value>& params = {});
+
+// Steps `stmt` to completion collecting rows (column names from the statement).
+Status CollectRows(sqlite3* db, sqlite3_stmt* stmt, ResultSet* out);
+
+}  // namespace sprocket
+
+#endif  // SPROCKET_COMMON_SQLITE_UTIL_H_

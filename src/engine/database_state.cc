@@ -1,0 +1,102 @@
+#include "engine/database_state.h"
+
+#include <sys/stat.h>
+
+#include <atomic>
+
+#include "catalog/catalog.h"
+#include "common/sqlite_util.h"
+#include "runtime/sql/sql_runtime.h"
+
+namespace sprocket {
+
+DatabaseState::DatabaseState(std::string path, Options options)
+    : path_(std::move(path)), options_(std::move(options)), audit_(options_.max_audit_events) {
+  in_memory_ = path_.empty() || path_ == ":memory:";
+  if (in_memory_) {
+    // memdb databases whose name starts with '/' are shared by every connection of the
+    // process that opens the same name, with ordinary locking.
+    static std::atomic<uint64_t> counter{0};
+    open_name_ = "file:/sprocket-memory-" + std::to_string(reinterpret_cast<uintptr_t>(this)) +
+                 "-" + std::to_string(counter++) + "?vfs=memdb";
+  } else {
+    open_name_ = path_;
+  }
+  Status st = runtimes_.Register(runtime::NewSqlRuntime());
+  (void)st;  // the first registration cannot collide
+}
+
+DatabaseState::~DatabaseState() { sqlite3_close_v2(anchor_); }
+
+Result<sqlite3*> OpenConnection(const DatabaseState& state) {
+  int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+  flags |= state.options().read_only ? SQLITE_OPEN_READONLY
+                                     : SQLITE_OPEN_READWRITE |
+                                           (state.options().create_if_missing || state.in_memory()
+                                                ? SQLITE_OPEN_CREATE
+                                                : 0);
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(state.open_name().c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Status st(rc == SQLITE_CANTOPEN ? StatusCode::kNotFound : StatusCodeFromSqlite(rc),
+              "cannot open database \"" + state.path() + "\": " +
+                  (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+    sqlite3_close_v2(db);
+    return st;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, state.options().busy_timeout_ms);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, nullptr);
+  return db;
+}
+
+Status DatabaseState::Initialize() {
+  if (!in_memory_ && !options_.create_if_missing) {
+    struct stat st;
+    if (::stat(path_.c_str(), &st) != 0) {
+      return Status(StatusCode::kNotFound, "database \"" + path_ + "\" does not exist");
+    }
+  }
+  SPROCKET_ASSIGN_OR_RETURN(anchor_, OpenConnection(*this));
+  // Reading the schema fails here for files that are not databases.
+  auto probe = RunStatement(anchor_, "SELECT count(*) FROM sqlite_schema");
+  if (!probe.ok()) {
+    return Status(probe.status().code() == StatusCode::kIoError ? StatusCode::kInvalidArgument
+                                                                : probe.status().code(),
+                  "cannot open database \"" + path_ + "\": " + probe.status().message());
+  }
+  catalog::Catalog catalog(anchor_);
+  if (options_.read_only) {
+    SPROCKET_ASSIGN_OR_RETURN(bool exists, catalog.Exists());
+    if (exists) return catalog.Bootstrap();  // checks the format only
+    return Status::Ok();
+  }
+  if (!in_memory_) {
+    auto wal = RunStatement(anchor_, "PRAGMA journal_mode = WAL");
+    if (!wal.ok()) return wal.status().WithContext("cannot enable WAL on \"" + path_ + "\"");
+  }
+  SPROCKET_ASSIGN_OR_RETURN(bool exists, catalog.Exists());
+  if (exists) return catalog.Bootstrap();
+  SPROCKET_RETURN_IF_ERROR(RunStatement(anchor_, "BEGIN IMMEDIATE").status());
+  Status st = catalog.Bootstrap();
+  if (st.ok()) st = RunStatement(anchor_, "COMMIT").status();
+  if (!st.ok()) (void)RunStatement(anchor_, "ROLLBACK");
+  return st;
+}
+
+std::shared_ptr<const catalog::CatalogSnapshot> DatabaseState::CachedSnapshot(
+    const std::string& token) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (snapshot_ && snapshot_->token() == token) return snapshot_;
+  return nullptr;
+}
+
+void DatabaseState::CacheSnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  snapshot_ = std::move(snapshot);
+}
+
+}  // namespace sprocket

@@ -1,0 +1,62 @@
+// DatabaseState: what every Session of one Database shares — the path and options, the
+// language runtimes, the audit ring, and the newest catalog snapshot. Thread-safe.
+#ifndef SPROCKET_ENGINE_DATABASE_STATE_H_
+#define SPROCKET_ENGINE_DATABASE_STATE_H_
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "catalog/records.h"
+#include "common/thread_annotations.h"
+#include "runtime/runtime.h"
+#include "security/audit_log.h"
+#include "sprocket/sprocket.hpp"
+
+namespace sprocket {
+
+class DatabaseState {
+ public:
+  DatabaseState(std::string path, Options options);
+  ~DatabaseState();
+
+  // Opens the anchor connection (which keeps an in-memory database alive), sets WAL and
+  // creates or checks the catalog.
+  Status Initialize();
+
+  const std::string& path() const { return path_; }
+  // What sqlite3_open_v2 is given: the path, or a memdb URI for in-memory databases.
+  const std::string& open_name() const { return open_name_; }
+  bool in_memory() const { return in_memory_; }
+  const Options& options() const { return options_; }
+  runtime::RuntimeRegistry& runtimes() { return runtimes_; }
+  security::AuditLog& audit() { return audit_; }
+
+  // The cached snapshot for `token`, or nullptr: sessions that reach the same catalog
+  // version share one snapshot instead of each reading the tables.
+  std::shared_ptr<const catalog::CatalogSnapshot> CachedSnapshot(const std::string& token)
+      EXCLUDES(mutex_);
+  void CacheSnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot) EXCLUDES(mutex_);
+
+ private:
+  const std::string path_;
+  std::string open_name_;
+  bool in_memory_ = false;
+  const Options options_;
+  runtime::RuntimeRegistry runtimes_;
+  security::AuditLog audit_;
+  sqlite3* anchor_ = nullptr;  // owned
+
+  std::mutex mutex_;
+  std::shared_ptr<const catalog::CatalogSnapshot> snapshot_ GUARDED_BY(mutex_);
+};
+
+// Opens a SQLite connection configured the way every Sprocket connection is: foreign keys
+// on, busy timeout, extension loading and the FTS3 tokenizer hook off, defensive mode on.
+Result<sqlite3*> OpenConnection(const DatabaseState& state);
+
+}  // namespace sprocket
+
+#endif  // SPROCKET_ENGINE_DATABASE_STATE_H_

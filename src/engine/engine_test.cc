@@ -1,0 +1,155 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "sprocket/sprocket.hpp"
+
+namespace sprocket {
+namespace {
+
+class TempDb {
+ public:
+  TempDb() {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sprocket-engine-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    std::filesystem::create_directories(dir_);
+  }
+  ~TempDb() { std::filesystem::remove_all(dir_); }
+  std::string path() const { return (dir_ / "test.db").string(); }
+
+ private:
+  static inline int counter_ = 0;
+  std::filesystem::path dir_;
+};
+
+std::unique_ptr<Session> Connect(Database& db) {
+  auto s = db.Connect();
+  EXPECT_TRUE(s.ok()) << s.status().message();
+  return std::move(*s);
+}
+
+Value One(Session& s, std::string_view sql, const std::vector<Value>& params = {}) {
+  auto r = s.Execute(sql, params);
+  EXPECT_TRUE(r.ok()) << sql << ": " << r.status().message();
+  if (!r.ok() || r->rows.empty() || r->rows[0].empty()) return Value();
+  return r->rows[0][0];
+}
+
+std::string Error(Session& s, std::string_view sql) {
+  auto r = s.Execute(sql);
+  EXPECT_FALSE(r.ok()) << sql;
+  return r.ok() ? "" : r.status().message();
+}
+
+TEST(EngineTest, SqlFunctionsWork) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  auto s = Connect(**db);
+  ASSERT_TRUE(s->Execute("CREATE FUNCTION add_tax(price REAL, rate REAL) RETURNS REAL "
+                         "LANGUAGE sql AS $$ SELECT price * (1 + rate) $$")
+                  .ok());
+  EXPECT_EQ(One(*s, "SELECT add_tax(100, 0.2)"), Value(120.0));
+  EXPECT_EQ(One(*s, "SELECT add_tax(?1, ?2)", {Value(10), Value(0.5)}), Value(15.0));
+  EXPECT_EQ(Error(*s, "SELECT add_tax('abc', 1)"),
+            "function \"add_tax\" argument 1 (price): expected REAL, got TEXT 'abc'");
+}
+
+TEST(EngineTest, CatalogIsTransactionalAndShared) {
+  TempDb tmp;
+  auto db = Database::Open(tmp.path());
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  auto a = Connect(**db);
+  auto b = Connect(**db);
+  ASSERT_TRUE(a->Execute("BEGIN").ok());
+  ASSERT_TRUE(a->Execute("CREATE FUNCTION two() RETURNS INTEGER LANGUAGE sql AS 'SELECT 2'").ok());
+  EXPECT_EQ(One(*a, "SELECT two()"), Value(int64_t{2}));
+  EXPECT_NE(Error(*b, "SELECT two()").find("no such function: two"), std::string::npos);
+  ASSERT_TRUE(a->Execute("ROLLBACK").ok());
+  EXPECT_NE(Error(*a, "SELECT two()").find("no such function: two"), std::string::npos);
+  ASSERT_TRUE(a->Execute("CREATE FUNCTION two() RETURNS INTEGER LANGUAGE sql AS 'SELECT 2'").ok());
+  EXPECT_EQ(One(*b, "SELECT two()"), Value(int64_t{2}));
+  ASSERT_TRUE(
+      b->Execute("CREATE OR REPLACE FUNCTION two() RETURNS INTEGER LANGUAGE sql AS 'SELECT 22'")
+          .ok());
+  EXPECT_EQ(One(*a, "SELECT two()"), Value(int64_t{22}));
+}
+
+TEST(EngineTest, CatalogSurvivesReopen) {
+  TempDb tmp;
+  {
+    auto db = Database::Open(tmp.path());
+    ASSERT_TRUE(db.ok());
+    auto s = Connect(**db);
+    ASSERT_TRUE(s->Execute("CREATE TABLE t(x); CREATE FUNCTION sq(x INTEGER) RETURNS INTEGER "
+                           "LANGUAGE sql IMMUTABLE AS $$ SELECT x * x $$; "
+                           "CREATE INDEX t_sq ON t(sq(x)); INSERT INTO t VALUES (3)")
+                    .ok());
+  }
+  auto db = Database::Open(tmp.path());
+  ASSERT_TRUE(db.ok());
+  auto s = Connect(**db);
+  EXPECT_EQ(One(*s, "SELECT x FROM t WHERE sq(x) = 9"), Value(int64_t{3}));
+}
+
+TEST(EngineTest, GuestNeedsCapabilities) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  auto s = Connect(**db);
+  ASSERT_TRUE(s->Execute("CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT); "
+                         "INSERT INTO users(name) VALUES ('a'), ('b'); "
+                         "CREATE VIEW v AS SELECT * FROM users; "
+                         "CREATE FUNCTION n() RETURNS INTEGER LANGUAGE sql AS "
+                         "$$ SELECT count(*) FROM v $$")
+                  .ok());
+  EXPECT_EQ(Error(*s, "SELECT n()"),
+            "permission denied: function \"n\" lacks DATABASE_READ('users') (through \"v\")");
+  ASSERT_TRUE(s->Execute("ALTER FUNCTION n GRANT CAPABILITY DATABASE_READ('users')").ok());
+  EXPECT_EQ(One(*s, "SELECT n()"), Value(int64_t{2}));
+  auto audit = s->Execute("SELECT event, capability, target FROM sprocket_audit ORDER BY id");
+  ASSERT_TRUE(audit.ok()) << audit.status().message();
+  ASSERT_EQ(audit->rows.size(), 2u);
+  EXPECT_EQ(audit->rows[0][0], Value("denied"));
+  EXPECT_EQ(audit->rows[1][0], Value("grant"));
+}
+
+TEST(EngineTest, UserCannotWriteCatalog) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  auto s = Connect(**db);
+  EXPECT_NE(Error(*s, "DELETE FROM _sprocket_functions").find("Sprocket catalog"),
+            std::string::npos);
+  EXPECT_NE(Error(*s, "DROP TABLE _sprocket_triggers").find("Sprocket catalog"),
+            std::string::npos);
+  EXPECT_TRUE(s->Execute("SELECT * FROM sprocket_functions").ok());
+}
+
+TEST(EngineTest, ConcurrentSessions) {
+  TempDb tmp;
+  auto db = Database::Open(tmp.path());
+  ASSERT_TRUE(db.ok());
+  {
+    auto s = Connect(**db);
+    ASSERT_TRUE(s->Execute("CREATE FUNCTION inc(x INTEGER) RETURNS INTEGER LANGUAGE sql AS "
+                           "$$ SELECT x + 1 $$")
+                    .ok());
+  }
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      auto s = (*db)->Connect();
+      if (!s.ok()) { ++failures; return; }
+      for (int i = 0; i < 200; ++i) {
+        auto r = (*s)->Execute("SELECT inc(?1)", {Value(i + t)});
+        if (!r.ok() || r->rows[0][0] != Value(int64_t{i + t + 1})) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+}
+
+}  // namespace
+}  // namespace sprocket

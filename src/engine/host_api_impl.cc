@@ -1,0 +1,178 @@
+#include "engine/host_api_impl.h"
+
+#include <chrono>
+#include <random>
+
+#include "common/strings.h"
+#include "engine/session_impl.h"
+
+namespace sprocket {
+
+namespace {
+constexpr size_t kMaxCachedStatements = 64;
+
+std::string Subject(const FunctionSlot* slot) { return "function " + QuoteIdentifier(slot->name); }
+}  // namespace
+
+Result<FunctionSlot*> HostApiImpl::Caller() {
+  FunctionSlot* slot = session_.current_guest();
+  if (slot == nullptr || slot->entry == nullptr) {
+    return Status(StatusCode::kInternal, "host API used outside a function call");
+  }
+  return slot;
+}
+
+Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql,
+                        const std::vector<Value>& params, ResultSet* out) {
+  FunctionEntry& entry = *caller->entry;
+  security::AuthDecision refusal;
+  Status gate = security::CheckGuestStatement(caller->name, entry.capabilities, sql, &refusal);
+  if (!gate.ok()) {
+    if (gate.code() == StatusCode::kPermissionDenied) {
+      session_.RecordAudit("denied", Subject(caller), refusal.capability, refusal.target,
+                           refusal.message);
+    }
+    return gate;
+  }
+  sqlite3* db = session_.db();
+  std::string key(sql);
+  sqlite3_stmt* stmt = nullptr;
+  StmtPtr temporary;
+  auto it = entry.statements.find(key);
+  if (it != entry.statements.end() && !sqlite3_stmt_busy(it->second.get())) {
+    stmt = it->second.get();
+  } else {
+    SPROCKET_ASSIGN_OR_RETURN(StmtPtr fresh, session_.PrepareChecked(sql));
+    if (it == entry.statements.end()) {
+      if (entry.statements.size() >= kMaxCachedStatements) entry.statements.clear();
+      stmt = fresh.get();
+      entry.statements.emplace(std::move(key), std::move(fresh));
+    } else {
+      // The cached one is running (the function called itself): use a private copy.
+      temporary = std::move(fresh);
+      stmt = temporary.get();
+    }
+  }
+  int count = sqlite3_bind_parameter_count(stmt);
+  if (static_cast<int>(params.size()) > count) {
+    sqlite3_reset(stmt);
+    return Status(StatusCode::kInvalidArgument,
+                  "the statement takes " + std::to_string(count) + " parameters but " +
+                      std::to_string(params.size()) + " were given");
+  }
+  for (int i = 0; i < count; ++i) {
+    int rc = BindValue(stmt, i + 1, i < static_cast<int>(params.size()) ? params[i] : Value());
+    if (rc != SQLITE_OK) {
+      sqlite3_reset(stmt);
+      return session_.ErrorFor(rc);
+    }
+  }
+  Status st = CollectRows(db, stmt, out);
+  if (!st.ok()) st = session_.ErrorFor(sqlite3_errcode(db), sql);
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  return st;
+}
+
+Result<ResultSet> HostApiImpl::Query(std::string_view sql, const std::vector<Value>& params) {
+  SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
+  ResultSet out;
+  SPROCKET_RETURN_IF_ERROR(Run(caller, sql, params, &out));
+  return out;
+}
+
+Result<runtime::ExecResult> HostApiImpl::Execute(std::string_view sql,
+                                                 const std::vector<Value>& params) {
+  SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
+  ResultSet out;
+  SPROCKET_RETURN_IF_ERROR(Run(caller, sql, params, &out));
+  return runtime::ExecResult{out.rows_affected, out.last_insert_rowid};
+}
+
+Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
+                                                const std::vector<std::string>& columns,
+                                                const std::vector<std::vector<Value>>& rows) {
+  SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
+  if (columns.empty()) {
+    return Status(StatusCode::kInvalidArgument, "insert into \"" + std::string(table) +
+                                                    "\" needs at least one column");
+  }
+  std::string sql = "INSERT INTO " + QuoteIdentifier(table) + " (";
+  std::string values;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) sql += ", ", values += ", ";
+    sql += QuoteIdentifier(columns[i]);
+    values += "?" + std::to_string(i + 1);
+  }
+  sql += ") VALUES (" + values + ")";
+  runtime::ExecResult total;
+  for (const std::vector<Value>& row : rows) {
+    if (row.size() != columns.size()) {
+      return Status(StatusCode::kInvalidArgument,
+                    "insert into \"" + std::string(table) + "\": a row has " +
+                        std::to_string(row.size()) + " values for " +
+                        std::to_string(columns.size()) + " columns");
+    }
+    ResultSet out;
+    SPROCKET_RETURN_IF_ERROR(Run(caller, sql, row, &out));
+    total.rows_affected += out.rows_affected;
+    total.last_insert_rowid = out.last_insert_rowid;
+  }
+  return total;
+}
+
+Status HostApiImpl::CheckSql(std::string_view sql, int* error_offset) {
+  if (error_offset) *error_offset = -1;
+  SessionImpl::EngineScope engine(session_);
+  sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v2(session_.db(), sql.data(), static_cast<int>(sql.size()), &raw, &tail);
+  StmtPtr stmt(raw);
+  if (rc != SQLITE_OK) {
+    if (error_offset) *error_offset = sqlite3_error_offset(session_.db());
+    return SqliteError(session_.db(), rc);
+  }
+  if (tail != nullptr && !std::string_view(tail).empty() &&
+      !Trim(std::string_view(tail)).empty()) {
+    return Status(StatusCode::kSyntaxError, "only one statement is allowed here");
+  }
+  return Status::Ok();
+}
+
+Status HostApiImpl::DenyAmbient(FunctionSlot* caller, std::string_view what) {
+  std::string message = "permission denied: " + Subject(caller) +
+                        " runs under the MINIMAL policy and cannot use " + std::string(what);
+  session_.RecordAudit("denied", Subject(caller), "POLICY", std::string(what), message);
+  return Status(StatusCode::kPermissionDenied, message);
+}
+
+Status HostApiImpl::Log(LogLevel level, std::string_view message) {
+  SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
+  if (!caller->entry->capabilities.AllowsAmbient()) return DenyAmbient(caller, "the log");
+  const auto& sink = session_.state().options().log_sink;
+  if (sink) sink(level, caller->name, message);
+  return Status::Ok();
+}
+
+Result<int64_t> HostApiImpl::NowMicros() {
+  SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
+  if (!caller->entry->capabilities.AllowsAmbient()) return DenyAmbient(caller, "the clock");
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<uint64_t> HostApiImpl::RandomU64() {
+  SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
+  if (!caller->entry->capabilities.AllowsAmbient()) return DenyAmbient(caller, "randomness");
+  uint64_t v = 0;
+  sqlite3_randomness(sizeof v, &v);
+  return v;
+}
+
+runtime::SessionInfo HostApiImpl::session_info() const {
+  return {session_.state().options().user,
+          session_.state().in_memory() ? ":memory:" : session_.state().path()};
+}
+
+}  // namespace sprocket

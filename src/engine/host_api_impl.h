@@ -1,0 +1,42 @@
+// The HostApi of one Session: guest database access under the calling function's
+// capabilities, logging, clock and randomness.
+#ifndef SPROCKET_ENGINE_HOST_API_IMPL_H_
+#define SPROCKET_ENGINE_HOST_API_IMPL_H_
+
+#include "runtime/host_api.h"
+
+namespace sprocket {
+
+class SessionImpl;
+struct FunctionSlot;
+
+class HostApiImpl : public runtime::HostApi {
+ public:
+  explicit HostApiImpl(SessionImpl& session) : session_(session) {}
+
+  Result<ResultSet> Query(std::string_view sql, const std::vector<Value>& params) override;
+  Result<runtime::ExecResult> Execute(std::string_view sql,
+                                      const std::vector<Value>& params) override;
+  Result<runtime::ExecResult> Insert(std::string_view table,
+                                     const std::vector<std::string>& columns,
+                                     const std::vector<std::vector<Value>>& rows) override;
+  Status CheckSql(std::string_view sql, int* error_offset) override;
+  Status Log(LogLevel level, std::string_view message) override;
+  Result<int64_t> NowMicros() override;
+  Result<uint64_t> RandomU64() override;
+  runtime::SessionInfo session_info() const override;
+
+ private:
+  // The calling function; fails when no function is running (a bug).
+  Result<FunctionSlot*> Caller();
+  // Runs one guest statement for `caller`, collecting rows into `out`.
+  Status Run(FunctionSlot* caller, std::string_view sql, const std::vector<Value>& params,
+             ResultSet* out);
+  Status DenyAmbient(FunctionSlot* caller, std::string_view what);
+
+  SessionImpl& session_;
+};
+
+}  // namespace sprocket
+
+#endif  // SPROCKET_ENGINE_HOST_API_IMPL_H_

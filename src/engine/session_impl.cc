@@ -1,0 +1,409 @@
+#include "engine/session_impl.h"
+
+#include "common/strings.h"
+#include "engine/ddl.h"
+#include "engine/function_bridge.h"
+#include "engine/host_api_impl.h"
+#include "engine/statement_impl.h"
+#include "engine/virtual_tables.h"
+#include "sql/lexer.h"
+#include "sql/parser.h"
+
+namespace sprocket {
+
+SessionImpl::SessionImpl(DatabaseState& state)
+    : state_(state), host_(std::make_unique<HostApiImpl>(*this)) {}
+
+SessionImpl::~SessionImpl() {
+  data_version_stmt_.reset();
+  // Statements cached by functions must be finalized before the connection closes.
+  for (auto& [name, slot] : slots_) slot->entry.reset();
+  sqlite3_close_v2(db_);
+}
+
+Status SessionImpl::Open() {
+  SPROCKET_ASSIGN_OR_RETURN(db_, OpenConnection(state_));
+  sqlite3_set_authorizer(db_, &SessionImpl::Authorize, this);
+  SPROCKET_RETURN_IF_ERROR(RegisterVirtualTables(*this));
+  {
+    EngineScope engine(*this);
+    SPROCKET_ASSIGN_OR_RETURN(data_version_stmt_, PrepareOne(db_, "PRAGMA data_version"));
+  }
+  return SyncCatalog();
+}
+
+FunctionSlot* SessionImpl::current_guest() const {
+  return frames_.empty() ? nullptr : frames_.back();
+}
+
+int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a2,
+                           const char* db, const char* inner) {
+  SessionImpl* s = static_cast<SessionImpl*>(self);
+  security::AuthRequest request{action, a1, a2, db, inner};
+  security::AuthDecision decision;
+  if (s->frames_.empty()) {
+    decision = security::AuthorizeUser(request);
+  } else if (FunctionSlot* guest = s->frames_.back(); guest != nullptr) {
+    decision = security::AuthorizeGuest(guest->name, guest->entry->capabilities, request);
+  } else {
+    return SQLITE_OK;  // the engine
+  }
+  if (decision.allowed) return SQLITE_OK;
+  if (!s->denial_) s->denial_ = std::move(decision);
+  return SQLITE_DENY;
+}
+
+void SessionImpl::RecordAudit(std::string event, std::string subject, std::string capability,
+                              std::string target, std::string detail) {
+  state_.audit().Record({.event = std::move(event),
+                         .subject = std::move(subject),
+                         .capability = std::move(capability),
+                         .target = std::move(target),
+                         .detail = std::move(detail)});
+}
+
+Status SessionImpl::ErrorFor(int rc, std::string_view sql, sql::Position position) {
+  if ((rc & 0xff) == SQLITE_AUTH && denial_) {
+    Status st(StatusCode::kPermissionDenied, denial_->message);
+    FunctionSlot* guest = current_guest();
+    RecordAudit("denied", guest ? "function " + QuoteIdentifier(guest->name) : "user",
+                denial_->capability, denial_->target, denial_->message);
+    denial_.reset();
+    return st;
+  }
+  denial_.reset();
+  std::string message = sqlite3_errmsg(db_);
+  if (function_error_) {
+    Status st = *function_error_;
+    function_error_.reset();
+    if (message.find(st.message()) != std::string::npos) return st;
+  }
+  int offset = sqlite3_error_offset(db_);
+  const std::string kSyntax = ": syntax error";
+  if (offset >= 0 && !sql.empty() && static_cast<size_t>(offset) <= sql.size() &&
+      message.size() > kSyntax.size() &&
+      message.compare(message.size() - kSyntax.size(), kSyntax.size(), kSyntax) == 0) {
+    sql::Position at = sql::Advance(position, sql, offset);
+    return Status(StatusCode::kSyntaxError,
+                  "syntax error at line " + std::to_string(at.line) + ", column " +
+                      std::to_string(at.column) + ": " +
+                      message.substr(0, message.size() - kSyntax.size()));
+  }
+  return Status(StatusCodeFromSqlite(rc), std::move(message));
+}
+
+Result<StmtPtr> SessionImpl::PrepareChecked(std::string_view sql, sql::Position position) {
+  denial_.reset();
+  sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, &tail);
+  StmtPtr stmt(raw);
+  if (rc != SQLITE_OK) return ErrorFor(rc, sql, position);
+  if (stmt == nullptr) return Status(StatusCode::kInvalidArgument, "empty SQL statement");
+  if (tail != nullptr && !Trim(std::string_view(tail)).empty()) {
+    return Status(StatusCode::kSyntaxError, "only one statement is allowed here");
+  }
+  return stmt;
+}
+
+// --- catalog synchronisation --------------------------------------------------------
+
+Status SessionImpl::SyncCatalog() {
+  bool check = catalog_pending_ || snapshot_ == nullptr;
+  {
+    EngineScope engine(*this);
+    sqlite3_stmt* dv = data_version_stmt_.get();
+    if (sqlite3_step(dv) == SQLITE_ROW) {
+      int64_t v = sqlite3_column_int64(dv, 0);
+      if (v != data_version_) check = true;
+      data_version_ = v;
+    }
+    sqlite3_reset(dv);
+    if (!check) return Status::Ok();
+    catalog::Catalog catalog(db_);
+    auto token = catalog.ReadToken();
+    if (!token.ok()) {
+      // A read-only database without a catalog: nothing to register.
+      if (snapshot_ == nullptr) {
+        snapshot_ = std::make_shared<catalog::CatalogSnapshot>("", std::vector<catalog::FunctionRecord>{},
+                                                               std::vector<catalog::TriggerRecord>{},
+                                                               std::vector<catalog::CapabilityRecord>{});
+      }
+      return Status::Ok();
+    }
+    if (autocommit()) catalog_pending_ = false;
+    if (snapshot_ != nullptr && snapshot_->token() == *token) return Status::Ok();
+    std::shared_ptr<const catalog::CatalogSnapshot> snapshot = state_.CachedSnapshot(*token);
+    if (snapshot == nullptr) {
+      SPROCKET_ASSIGN_OR_RETURN(snapshot, catalog.Load());
+      state_.CacheSnapshot(snapshot);
+    }
+    return ApplySnapshot(std::move(snapshot));
+  }
+}
+
+Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot) {
+  std::map<std::string, const catalog::FunctionRecord*> wanted;
+  for (const catalog::FunctionRecord& f : snapshot->functions()) {
+    wanted[ToLower(f.def.name)] = &f;
+  }
+  // Drop functions that are gone.
+  for (auto it = slots_.begin(); it != slots_.end();) {
+    if (wanted.count(it->first) == 0 && it->second->entry != nullptr) {
+      it->second->entry.reset();
+      if (RegisterSlot(it->second.get(), /*remove=*/true).ok()) {
+        it = slots_.erase(it);
+        continue;
+      }
+    }
+    ++it;
+  }
+  for (const auto& [key, record] : wanted) {
+    security::CapabilitySet caps = snapshot->CapabilitiesOfFunction(record->def.name);
+    std::string fingerprint = record->Definition() + "\n" + security::PolicyName(caps.policy());
+    for (const security::Capability& c : caps.grants()) fingerprint += "\n" + c.ToString();
+    fingerprint += "\n" + std::to_string(record->def.limits.max_memory_bytes) + "/" +
+                   std::to_string(record->def.limits.max_cpu_time_ms) + "/" +
+                   std::to_string(record->def.limits.max_instructions) + "/" +
+                   runtime::JitLevelName(record->def.jit_level);
+    FunctionSlot* slot;
+    auto it = slots_.find(key);
+    if (it == slots_.end()) {
+      auto fresh = std::make_unique<FunctionSlot>();
+      fresh->session = this;
+      slot = fresh.get();
+      slots_.emplace(key, std::move(fresh));
+    } else {
+      slot = it->second.get();
+    }
+    if (slot->entry != nullptr && slot->entry->fingerprint == fingerprint &&
+        EqualsIgnoreCase(slot->name, record->def.name)) {
+      slot->entry->record = record;  // same definition, now in the new snapshot
+      continue;
+    }
+    auto entry = std::make_unique<FunctionEntry>();
+    entry->record = record;
+    entry->capabilities = std::move(caps);
+    entry->fingerprint = std::move(fingerprint);
+    runtime::LanguageRuntime* rt = state_.runtimes().Find(record->def.language);
+    if (rt == nullptr) {
+      entry->compile_error = Status(StatusCode::kNotSupported,
+                                    "function \"" + record->def.name + "\" is written in " +
+                                        record->def.language +
+                                        ", which this build of Sprocket does not have");
+    } else {
+      auto compiled = rt->Compile(record->def, {});
+      if (compiled.ok()) {
+        entry->compiled = std::move(*compiled);
+      } else {
+        entry->compile_error = compiled.status();
+      }
+    }
+    bool signature_changed =
+        slot->entry == nullptr || slot->name != record->def.name ||
+        slot->arity != static_cast<int>(record->def.params.size()) ||
+        slot->deterministic != (record->def.volatility == runtime::Volatility::kImmutable);
+    slot->entry = std::move(entry);
+    if (signature_changed) {
+      if (!slot->name.empty() && slot->name != record->def.name) {
+        (void)RegisterSlot(slot, /*remove=*/true);
+      }
+      slot->name = record->def.name;
+      slot->arity = static_cast<int>(record->def.params.size());
+      slot->deterministic = record->def.volatility == runtime::Volatility::kImmutable;
+      SPROCKET_RETURN_IF_ERROR(RegisterSlot(slot, /*remove=*/false));
+    }
+  }
+  snapshot_ = std::move(snapshot);
+  return Status::Ok();
+}
+
+Status SessionImpl::RegisterSlot(FunctionSlot* slot, bool remove) {
+  int rc = remove ? UnregisterFunction(db_, *slot) : RegisterFunction(db_, slot);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc).WithContext("registering function \"" + slot->name + "\"");
+  return Status::Ok();
+}
+
+// --- statement execution ------------------------------------------------------------
+
+Status SessionImpl::Atomically(const std::function<Status()>& body) {
+  auto engine_run = [this](const char* sql) {
+    EngineScope engine(*this);
+    return RunStatement(db_, sql).status();
+  };
+  SPROCKET_RETURN_IF_ERROR(engine_run("SAVEPOINT _sprocket_statement"));
+  Status st = body();  // under the caller's principal
+  if (st.ok()) {
+    Status released = engine_run("RELEASE _sprocket_statement");
+    if (released.ok()) return st;
+    st = released;
+  }
+  (void)engine_run("ROLLBACK TO _sprocket_statement");
+  (void)engine_run("RELEASE _sprocket_statement");
+  return st;
+}
+
+Status SessionImpl::Run(const sql::ParsedStatement& statement, const std::vector<Value>& params,
+                        ResultSet* out) {
+  SPROCKET_RETURN_IF_ERROR(SyncCatalog());
+  *out = ResultSet();
+  if (const auto* plain = std::get_if<sql::PlainStatement>(&statement.node)) {
+    (void)plain;
+    return RunPlain(statement, params, out);
+  }
+  if (std::holds_alternative<sql::CallStmt>(statement.node)) {
+    return RunCall(statement, params, out);
+  }
+  if (const auto* drop = std::get_if<sql::DropTriggerStmt>(&statement.node);
+      drop != nullptr && !drop->table && snapshot_->TriggersNamed(drop->name).empty()) {
+    // SQLite's own DROP TRIGGER (a trigger written BEGIN … END).
+    sql::ParsedStatement native = statement;
+    native.node = sql::PlainStatement{};
+    return RunPlain(native, params, out);
+  }
+  if (!params.empty()) {
+    return Status(StatusCode::kInvalidArgument,
+                  "parameters cannot be bound to a Sprocket DDL statement");
+  }
+  if (state_.options().read_only) {
+    return Status(StatusCode::kPermissionDenied,
+                  "the database is open read-only: catalog changes are not allowed");
+  }
+  Ddl ddl(*this);
+  Status st = Atomically([&] { return ddl.Run(statement); });
+  CatalogChanged();
+  return st;
+}
+
+Status SessionImpl::RunPlain(const sql::ParsedStatement& statement,
+                             const std::vector<Value>& params, ResultSet* out) {
+  const auto& plain = std::get<sql::PlainStatement>(statement.node);
+  auto execute = [&]() -> Status {
+    SPROCKET_ASSIGN_OR_RETURN(StmtPtr stmt, PrepareChecked(statement.text, statement.position));
+    int count = sqlite3_bind_parameter_count(stmt.get());
+    if (static_cast<int>(params.size()) > count) {
+      return Status(StatusCode::kInvalidArgument,
+                    "the statement takes " + std::to_string(count) + " parameters but " +
+                        std::to_string(params.size()) + " were given");
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      int rc = BindValue(stmt.get(), static_cast<int>(i) + 1, params[i]);
+      if (rc != SQLITE_OK) return ErrorFor(rc);
+    }
+    function_error_.reset();
+    Status st = CollectRows(db_, stmt.get(), out);
+    if (!st.ok()) return ErrorFor(sqlite3_errcode(db_), statement.text, statement.position);
+    return st;
+  };
+  // Statements the catalog follows run with their catalog change in one savepoint.
+  bool follows = false;
+  switch (plain.kind) {
+    case sql::PlainKind::kDropTable:
+    case sql::PlainKind::kDropView:
+    case sql::PlainKind::kRenameTable:
+    case sql::PlainKind::kRenameColumn:
+      follows = !snapshot_->TriggersOn(plain.table).empty();
+      break;
+    case sql::PlainKind::kBegin:
+    case sql::PlainKind::kCommit:
+    case sql::PlainKind::kRollback:
+      // A rollback may undo this session's catalog changes; check at the next statement.
+      catalog_pending_ = true;
+      break;
+    default:
+      break;
+  }
+  if (!follows) return execute();
+  Status st = Atomically([&]() -> Status {
+    SPROCKET_RETURN_IF_ERROR(execute());
+    EngineScope engine(*this);
+    catalog::Catalog catalog(db_);
+    switch (plain.kind) {
+      case sql::PlainKind::kRenameTable: return catalog.RenameTable(plain.table, plain.new_name);
+      case sql::PlainKind::kRenameColumn:
+        return catalog.RenameColumn(plain.table, plain.column, plain.new_name);
+      default: return catalog.DeleteTriggersOn(plain.table);
+    }
+  });
+  CatalogChanged();
+  return st;
+}
+
+Status SessionImpl::RunCall(const sql::ParsedStatement& statement,
+                            const std::vector<Value>& params, ResultSet* out) {
+  const auto& call = std::get<sql::CallStmt>(statement.node);
+  const catalog::FunctionRecord* f = snapshot_->FindFunction(call.name);
+  if (f == nullptr) {
+    return Status(StatusCode::kNotFound, "procedure \"" + call.name + "\" does not exist");
+  }
+  if (f->def.kind != runtime::FunctionKind::kProcedure) {
+    return Status(StatusCode::kInvalidArgument,
+                  "\"" + f->def.name + "\" is not a procedure; to call a function, use SELECT");
+  }
+  sql::ParsedStatement select = statement;
+  select.text = "SELECT " + QuoteIdentifier(f->def.name) + "(" + call.args + ")";
+  select.node = sql::PlainStatement{};
+  in_call_ = true;
+  ResultSet ignored;
+  Status st = RunPlain(select, params, &ignored);
+  in_call_ = false;
+  *out = ResultSet();
+  return st;
+}
+
+namespace {
+
+// "statement N: " before errors of scripts with several statements.
+Status InScript(const Status& st, int index, size_t count) {
+  if (st.ok() || count <= 1) return st;
+  return st.WithContext("statement " + std::to_string(index));
+}
+
+}  // namespace
+
+Result<ResultSet> SessionImpl::Execute(std::string_view sql, const std::vector<Value>& params) {
+  SPROCKET_ASSIGN_OR_RETURN(std::vector<sql::StatementText> texts, sql::SplitStatements(sql));
+  if (texts.empty()) return ResultSet();
+  if (!params.empty() && texts.size() > 1) {
+    return Status(StatusCode::kInvalidArgument,
+                  "parameters can be bound only when the SQL holds a single statement (it holds " +
+                      std::to_string(texts.size()) + ")");
+  }
+  ResultSet out;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    int index = static_cast<int>(i) + 1;
+    auto parsed = sql::ParseStatement(texts[i], index);
+    if (!parsed.ok()) return InScript(parsed.status(), index, texts.size());
+    Status st = Run(*parsed, params, &out);
+    if (!st.ok()) return InScript(st, index, texts.size());
+  }
+  return out;
+}
+
+Status SessionImpl::ExecuteScript(
+    std::string_view sql,
+    const std::function<void(int, std::string_view, const ResultSet&)>& on_result) {
+  SPROCKET_ASSIGN_OR_RETURN(std::vector<sql::StatementText> texts, sql::SplitStatements(sql));
+  for (size_t i = 0; i < texts.size(); ++i) {
+    int index = static_cast<int>(i) + 1;
+    auto parsed = sql::ParseStatement(texts[i], index);
+    if (!parsed.ok()) return InScript(parsed.status(), index, texts.size());
+    ResultSet out;
+    Status st = Run(*parsed, {}, &out);
+    if (!st.ok()) return InScript(st, index, texts.size());
+    if (on_result) on_result(index, texts[i].text, out);
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Statement>> SessionImpl::Prepare(std::string_view sql) {
+  SPROCKET_ASSIGN_OR_RETURN(std::vector<sql::StatementText> texts, sql::SplitStatements(sql));
+  if (texts.size() != 1) {
+    return Status(StatusCode::kInvalidArgument,
+                  "Prepare takes exactly one statement (got " + std::to_string(texts.size()) + ")");
+  }
+  SPROCKET_ASSIGN_OR_RETURN(sql::ParsedStatement parsed, sql::ParseStatement(texts[0], 1));
+  return NewStatement(*this, std::move(parsed));
+}
+
+}  // namespace sprocket

@@ -1,0 +1,151 @@
+// SessionImpl: one SQLite connection and everything Sprocket keeps beside it — the
+// authorizer's principal stack, the functions registered from the catalog snapshot, their
+// instances and prepared guest statements, and the statement dispatcher.
+//
+// Not thread-safe: one thread at a time (DESIGN §2).
+#ifndef SPROCKET_ENGINE_SESSION_IMPL_H_
+#define SPROCKET_ENGINE_SESSION_IMPL_H_
+
+#include <sqlite3.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "common/sqlite_util.h"
+#include "engine/database_state.h"
+#include "runtime/runtime.h"
+#include "security/authorizer.h"
+#include "sprocket/sprocket.hpp"
+#include "sql/ast.h"
+
+namespace sprocket {
+
+class HostApiImpl;
+
+// A catalog function as this session runs it.
+struct FunctionEntry {
+  const catalog::FunctionRecord* record = nullptr;  // in the session's snapshot
+  security::CapabilitySet capabilities;
+  std::string fingerprint;  // definition + policy + grants: equal means unchanged
+  std::shared_ptr<runtime::CompiledFunction> compiled;  // null when compiling failed
+  Status compile_error;
+  std::unique_ptr<runtime::Instance> instance;  // L1: this session's warm instance
+  // Guest statements prepared for this function, by SQL text.
+  std::unordered_map<std::string, StmtPtr> statements;
+};
+
+// What SQLite's function registration points at; outlives replacements of its entry so
+// that re-creating a function with the same signature needs no re-registration.
+struct FunctionSlot {
+  class SessionImpl* session = nullptr;
+  std::string name;
+  int arity = 0;
+  bool deterministic = false;
+  std::unique_ptr<FunctionEntry> entry;  // null once dropped
+};
+
+class SessionImpl {
+ public:
+  explicit SessionImpl(DatabaseState& state);
+  ~SessionImpl();
+
+  Status Open();
+
+  Result<ResultSet> Execute(std::string_view sql, const std::vector<Value>& params);
+  Status ExecuteScript(
+      std::string_view sql,
+      const std::function<void(int, std::string_view, const ResultSet&)>& on_result);
+  Result<std::unique_ptr<Statement>> Prepare(std::string_view sql);
+
+  // Runs one parsed statement to completion.
+  Status Run(const sql::ParsedStatement& statement, const std::vector<Value>& params,
+             ResultSet* out);
+
+  // Brings the registered functions up to the catalog's current version.
+  Status SyncCatalog();
+
+  sqlite3* db() const { return db_; }
+  DatabaseState& state() { return state_; }
+  const catalog::CatalogSnapshot& snapshot() const { return *snapshot_; }
+  bool autocommit() const { return sqlite3_get_autocommit(db_) != 0; }
+
+  // --- authorizer principals -------------------------------------------------------
+  // While an EngineScope lives, SQL prepared on this connection is the engine's own.
+  class EngineScope {
+   public:
+    explicit EngineScope(SessionImpl& s) : s_(s) { s_.frames_.push_back(nullptr); }
+    ~EngineScope() { s_.frames_.pop_back(); }
+    EngineScope(const EngineScope&) = delete;
+    EngineScope& operator=(const EngineScope&) = delete;
+   private:
+    SessionImpl& s_;
+  };
+  // While a GuestScope lives, SQL is prepared for the function of `slot`.
+  class GuestScope {
+   public:
+    GuestScope(SessionImpl& s, FunctionSlot* slot) : s_(s) { s_.frames_.push_back(slot); }
+    ~GuestScope() { s_.frames_.pop_back(); }
+    GuestScope(const GuestScope&) = delete;
+    GuestScope& operator=(const GuestScope&) = delete;
+   private:
+    SessionImpl& s_;
+  };
+  // The function whose SQL is being prepared, or nullptr for the user or the engine.
+  FunctionSlot* current_guest() const;
+
+  // Prepares `sql` for the current principal, turning an authorizer refusal into a
+  // kPermissionDenied Status with its message (and auditing guest refusals).
+  Result<StmtPtr> PrepareChecked(std::string_view sql, sql::Position position = {});
+  // The Status for a failed SQLite call on this connection: keeps the message and code of
+  // a function error raised inside the statement, positions syntax errors.
+  Status ErrorFor(int rc, std::string_view sql = {}, sql::Position position = {});
+
+  // Records a function failure so the statement that called it fails with its Status.
+  void SetFunctionError(const Status& status) { function_error_ = status; }
+  void ClearFunctionError() { function_error_.reset(); }
+
+  void RecordAudit(std::string event, std::string subject, std::string capability,
+                   std::string target, std::string detail);
+
+  bool in_call() const { return in_call_; }
+  HostApiImpl& host() { return *host_; }
+
+ private:
+  friend class Ddl;
+  static int Authorize(void* self, int action, const char* a1, const char* a2, const char* db,
+                       const char* inner);
+
+  Status ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot);
+  Status RegisterSlot(FunctionSlot* slot, bool remove);
+  Status RunPlain(const sql::ParsedStatement& statement, const std::vector<Value>& params,
+                  ResultSet* out);
+  Status RunCall(const sql::ParsedStatement& statement, const std::vector<Value>& params,
+                 ResultSet* out);
+  // Runs `body` inside a savepoint: released on success, rolled back on failure.
+  Status Atomically(const std::function<Status()>& body);
+  // Marks the catalog changed by this session: check the token before every statement
+  // until the transaction ends.
+  void CatalogChanged() { catalog_pending_ = true; }
+
+  DatabaseState& state_;
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<HostApiImpl> host_;
+  std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;
+  std::map<std::string, std::unique_ptr<FunctionSlot>> slots_;  // by lower-case name
+  std::vector<FunctionSlot*> frames_;  // authorizer principals; nullptr = engine
+  std::optional<security::AuthDecision> denial_;  // the authorizer's latest refusal
+  std::optional<Status> function_error_;
+  StmtPtr data_version_stmt_;
+  int64_t data_version_ = -1;
+  bool catalog_pending_ = true;
+  bool in_call_ = false;
+};
+
+}  // namespace sprocket
+
+#endif  // SPROCKET_ENGINE_SESSION_IMPL_H_

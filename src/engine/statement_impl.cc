@@ -1,0 +1,125 @@
+#include "engine/statement_impl.h"
+
+#include "common/sqlite_util.h"
+#include "engine/session_impl.h"
+
+namespace sprocket {
+
+class Statement::Impl {
+ public:
+  Impl(SessionImpl& session, sql::ParsedStatement parsed)
+      : session_(session), parsed_(std::move(parsed)) {}
+
+  Status Init() {
+    if (!IsNative()) return Status::Ok();
+    SPROCKET_RETURN_IF_ERROR(session_.SyncCatalog());
+    SPROCKET_ASSIGN_OR_RETURN(stmt_, session_.PrepareChecked(parsed_.text, parsed_.position));
+    return Status::Ok();
+  }
+
+  // Plain SQL other than statements the catalog follows runs as a sqlite3_stmt.
+  bool IsNative() const {
+    const auto* plain = std::get_if<sql::PlainStatement>(&parsed_.node);
+    return plain != nullptr && (plain->kind == sql::PlainKind::kOther ||
+                                plain->kind == sql::PlainKind::kNativeTrigger);
+  }
+
+  int parameter_count() const {
+    return stmt_ ? sqlite3_bind_parameter_count(stmt_.get()) : static_cast<int>(params_.size());
+  }
+  int parameter_index(std::string_view name) const {
+    if (!stmt_) return 0;
+    return sqlite3_bind_parameter_index(stmt_.get(), std::string(name).c_str());
+  }
+
+  Status Bind(int index, const Value& value) {
+    if (stmt_) {
+      int rc = BindValue(stmt_.get(), index, value);
+      return rc == SQLITE_OK ? Status::Ok() : session_.ErrorFor(rc);
+    }
+    if (index < 1 || index > 32766) {
+      return Status(StatusCode::kInvalidArgument, "parameter index out of range");
+    }
+    if (static_cast<int>(params_.size()) < index) params_.resize(index);
+    params_[index - 1] = value;
+    return Status::Ok();
+  }
+
+  Status ClearBindings() {
+    if (stmt_) sqlite3_clear_bindings(stmt_.get());
+    params_.clear();
+    return Status::Ok();
+  }
+
+  Result<bool> Step() {
+    if (!stmt_) {
+      if (done_) return false;
+      done_ = true;
+      rows_.rows.clear();
+      SPROCKET_RETURN_IF_ERROR(session_.Run(parsed_, params_, &rows_));
+      // Sprocket statements return no rows.
+      return false;
+    }
+    if (!started_) {
+      SPROCKET_RETURN_IF_ERROR(session_.SyncCatalog());
+      started_ = true;
+    }
+    session_.ClearFunctionError();
+    int rc = sqlite3_step(stmt_.get());
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) {
+      rows_.rows_affected = sqlite3_stmt_readonly(stmt_.get()) ? 0 : sqlite3_changes64(session_.db());
+      return false;
+    }
+    Status st = session_.ErrorFor(rc, parsed_.text, parsed_.position);
+    sqlite3_reset(stmt_.get());
+    return st;
+  }
+
+  Status Reset() {
+    started_ = false;
+    done_ = false;
+    if (stmt_) sqlite3_reset(stmt_.get());
+    return Status::Ok();
+  }
+
+  int column_count() const { return stmt_ ? sqlite3_column_count(stmt_.get()) : 0; }
+  std::string column_name(int c) const {
+    const char* n = stmt_ ? sqlite3_column_name(stmt_.get(), c) : nullptr;
+    return n ? n : "";
+  }
+  Value column(int c) const { return stmt_ ? ColumnValue(stmt_.get(), c) : Value(); }
+  int64_t rows_affected() const { return rows_.rows_affected; }
+  std::string_view sql() const { return parsed_.text; }
+
+ private:
+  SessionImpl& session_;
+  sql::ParsedStatement parsed_;
+  StmtPtr stmt_;
+  std::vector<Value> params_;  // for statements run through the session
+  ResultSet rows_;
+  bool started_ = false;
+  bool done_ = false;
+};
+
+Result<std::unique_ptr<Statement>> NewStatement(SessionImpl& session, sql::ParsedStatement parsed) {
+  auto impl = std::make_unique<Statement::Impl>(session, std::move(parsed));
+  SPROCKET_RETURN_IF_ERROR(impl->Init());
+  return std::make_unique<Statement>(std::move(impl));
+}
+
+Statement::Statement(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Statement::~Statement() = default;
+int Statement::parameter_count() const { return impl_->parameter_count(); }
+int Statement::parameter_index(std::string_view name) const { return impl_->parameter_index(name); }
+Status Statement::Bind(int index, const Value& value) { return impl_->Bind(index, value); }
+Status Statement::ClearBindings() { return impl_->ClearBindings(); }
+Result<bool> Statement::Step() { return impl_->Step(); }
+Status Statement::Reset() { return impl_->Reset(); }
+int Statement::column_count() const { return impl_->column_count(); }
+std::string Statement::column_name(int column) const { return impl_->column_name(column); }
+Value Statement::column(int column) const { return impl_->column(column); }
+int64_t Statement::rows_affected() const { return impl_->rows_affected(); }
+std::string_view Statement::sql() const { return impl_->sql(); }
+
+}  // namespace sprocket

@@ -1,0 +1,53 @@
+#include "runtime/runtime.h"
+
+#include <algorithm>
+
+#include "common/strings.h"
+
+namespace sprocket::runtime {
+
+const char* JitLevelName(JitLevel level) {
+  switch (level) {
+    case JitLevel::kLowLatency: return "low_latency";
+    case JitLevel::kBalanced: return "balanced";
+    case JitLevel::kFast: return "fast";
+  }
+  return "balanced";
+}
+
+Result<Rows> Instance::CallTable(CallContext& context, std::span<const Value> args) {
+  return Status(StatusCode::kNotSupported,
+                "language \"" + context.function().language +
+                    "\" does not support functions returning TABLE or SETOF");
+}
+
+Status RuntimeRegistry::Register(std::unique_ptr<LanguageRuntime> runtime) {
+  std::vector<std::string> names = runtime->aliases();
+  names.emplace_back(runtime->name());
+  for (const std::string& n : names) {
+    if (Find(n) != nullptr) {
+      return Status(StatusCode::kAlreadyExists, "language \"" + n + "\" is registered twice");
+    }
+  }
+  runtimes_.push_back(std::move(runtime));
+  return Status::Ok();
+}
+
+LanguageRuntime* RuntimeRegistry::Find(std::string_view language) const {
+  for (const auto& r : runtimes_) {
+    if (EqualsIgnoreCase(r->name(), language)) return r.get();
+    for (const std::string& alias : r->aliases()) {
+      if (EqualsIgnoreCase(alias, language)) return r.get();
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> RuntimeRegistry::Languages() const {
+  std::vector<std::string> names;
+  for (const auto& r : runtimes_) names.emplace_back(r->name());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace sprocket::runtime

@@ -1,0 +1,106 @@
+// The language-independent interface between the engine and every language backend
+// (DESIGN §2). The engine knows nothing of any language; a backend knows nothing of SQL
+// parsing or triggers. They meet here:
+//
+//   LanguageRuntime::Compile(FunctionDef)  → CompiledFunction   (shareable, immutable)
+//   CompiledFunction::CreateInstance()     → Instance           (one caller at a time)
+//   Instance::Call(CallContext&, args)     → Result<Value>
+//
+// Backends: runtime/sql (LANGUAGE sql); runtime/js, wasm, python follow.
+#ifndef SPROCKET_RUNTIME_RUNTIME_H_
+#define SPROCKET_RUNTIME_RUNTIME_H_
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/function_def.h"
+#include "runtime/host_api.h"
+#include "sprocket/status.h"
+#include "sprocket/value.h"
+
+namespace sprocket::runtime {
+
+// What one call can reach: the host services (acting for this function) and the
+// function's definition. Built by the engine for each call; borrowed by the backend.
+class CallContext {
+ public:
+  CallContext(HostApi& host, const FunctionDef& function) : host_(host), function_(function) {}
+  HostApi& host() const { return host_; }
+  const FunctionDef& function() const { return function_; }
+
+ private:
+  HostApi& host_;
+  const FunctionDef& function_;
+};
+
+using Rows = std::vector<std::vector<Value>>;
+
+// A ready-to-call function: for JS an isolate with the function compiled, for SQL the
+// rewritten statements. Not thread-safe: one call at a time.
+class Instance {
+ public:
+  virtual ~Instance() = default;
+
+  // Calls a scalar function or procedure. `args` are already converted to the declared
+  // parameter types; the result is converted to the declared return type by the caller.
+  // Guest failures are kGuestError; exhausted limits kResourceExhausted.
+  virtual Result<Value> Call(CallContext& context, std::span<const Value> args) = 0;
+
+  // Calls a RETURNS TABLE / SETOF function: each row has one value per result column.
+  virtual Result<Rows> CallTable(CallContext& context, std::span<const Value> args);
+};
+
+// A function compiled from its definition. Immutable and shared (by every Session of a
+// Database: this is the L2 cache entry), so instances can be made from any thread.
+class CompiledFunction {
+ public:
+  virtual ~CompiledFunction() = default;
+  virtual Result<std::unique_ptr<Instance>> CreateInstance() const = 0;
+};
+
+// What a backend may use while compiling.
+struct CompileOptions {
+  // When set, the backend checks statements its source will run (LANGUAGE sql), like
+  // PostgreSQL's check_function_bodies. Borrowed for the duration of Compile.
+  HostApi* checker = nullptr;
+};
+
+// One language. Thread-safe: Compile may be called from several threads at once.
+class LanguageRuntime {
+ public:
+  virtual ~LanguageRuntime() = default;
+
+  // The canonical language name, e.g. "javascript", and the other names accepted in
+  // LANGUAGE clauses ("js").
+  virtual std::string_view name() const = 0;
+  virtual std::vector<std::string> aliases() const { return {}; }
+  // "V8 10.2.154", "SQLite 3.40.1": shown by --version.
+  virtual std::string version() const = 0;
+
+  // Compiles `def`. Syntax errors in the source are kSyntaxError with the guest's message
+  // and position; a body that defines nothing callable is kInvalidArgument.
+  virtual Result<std::shared_ptr<CompiledFunction>> Compile(const FunctionDef& def,
+                                                            const CompileOptions& options) = 0;
+};
+
+// The languages of one Database. Thread-safe after construction.
+class RuntimeRegistry {
+ public:
+  Status Register(std::unique_ptr<LanguageRuntime> runtime);
+
+  // The runtime for a LANGUAGE name or alias (case-insensitive), or nullptr.
+  LanguageRuntime* Find(std::string_view language) const;
+
+  // Canonical names, sorted: for "language X is not available (available: …)".
+  std::vector<std::string> Languages() const;
+
+ private:
+  std::vector<std::unique_ptr<LanguageRuntime>> runtimes_;
+};
+
+}  // namespace sprocket::runtime
+
+#endif  // SPROCKET_RUNTIME_RUNTIME_H_

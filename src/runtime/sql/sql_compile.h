@@ -1,0 +1,24 @@
+// Turning a LANGUAGE sql body into statements SQLite can run with positional parameters.
+#ifndef SPROCKET_RUNTIME_SQL_SQL_COMPILE_H_
+#define SPROCKET_RUNTIME_SQL_SQL_COMPILE_H_
+
+#include <string>
+#include <vector>
+
+#include "runtime/function_def.h"
+#include "runtime/host_api.h"
+
+namespace sprocket::runtime {
+
+// Splits the body into statements and rewrites $n to ?n. Fails on an empty body, on
+// ?/:name/@name parameters, and on $n beyond the argument count.
+Result<std::vector<std::string>> SplitSqlBody(const FunctionDef& def);
+
+// Resolves argument names in `statement` (already through SplitSqlBody): every name SQLite
+// reports as "no such column" that is an argument becomes ?n. Other errors are returned.
+Result<std::string> ResolveArgumentNames(const FunctionDef& def, std::string statement,
+                                         HostApi& checker);
+
+}  // namespace sprocket::runtime
+
+#endif  // SPROCKET_RUNTIME_SQL_SQL_COMPILE_H_

@@ -1,0 +1,234 @@
+#include "security/authorizer.h"
+
+#include <sqlite3.h>
+
+#include "common/strings.h"
+#include "sql/lexer.h"
+
+namespace sprocket::security {
+
+namespace {
+
+std::string Str(const char* s) { return s ? std::string(s) : std::string(); }
+
+bool IsCatalogTable(std::string_view table) {
+  return StartsWithIgnoreCase(table, "_sprocket_");
+}
+
+// Functions nobody may call: they load native code or take raw pointers.
+bool IsForbiddenFunction(std::string_view name) {
+  return EqualsIgnoreCase(name, "load_extension") || EqualsIgnoreCase(name, "fts3_tokenizer");
+}
+
+// Functions that read the clock or randomness: refused under MINIMAL.
+bool IsAmbientFunction(std::string_view name) {
+  static const char* const kNames[] = {"random", "randomblob", "current_date", "current_time",
+                                       "current_timestamp", "changes", "total_changes",
+                                       "last_insert_rowid"};
+  for (const char* n : kNames) {
+    if (EqualsIgnoreCase(name, n)) return true;
+  }
+  return false;
+}
+
+// Table-valued functions a guest may use freely: they read only their arguments.
+bool IsPureTableFunction(std::string_view name) {
+  return EqualsIgnoreCase(name, "json_each") || EqualsIgnoreCase(name, "json_tree");
+}
+
+const char* DdlName(int action) {
+  switch (action) {
+    case SQLITE_CREATE_INDEX: case SQLITE_CREATE_TEMP_INDEX: return "CREATE INDEX";
+    case SQLITE_CREATE_TABLE: case SQLITE_CREATE_TEMP_TABLE: return "CREATE TABLE";
+    case SQLITE_CREATE_TRIGGER: case SQLITE_CREATE_TEMP_TRIGGER: return "CREATE TRIGGER";
+    case SQLITE_CREATE_VIEW: case SQLITE_CREATE_TEMP_VIEW: return "CREATE VIEW";
+    case SQLITE_DROP_INDEX: case SQLITE_DROP_TEMP_INDEX: return "DROP INDEX";
+    case SQLITE_DROP_TABLE: case SQLITE_DROP_TEMP_TABLE: return "DROP TABLE";
+    case SQLITE_DROP_TRIGGER: case SQLITE_DROP_TEMP_TRIGGER: return "DROP TRIGGER";
+    case SQLITE_DROP_VIEW: case SQLITE_DROP_TEMP_VIEW: return "DROP VIEW";
+    case SQLITE_ALTER_TABLE: return "ALTER TABLE";
+    case SQLITE_REINDEX: return "REINDEX";
+    case SQLITE_ANALYZE: return "ANALYZE";
+    case SQLITE_CREATE_VTABLE: return "CREATE VIRTUAL TABLE";
+    case SQLITE_DROP_VTABLE: return "DROP VIRTUAL TABLE";
+    default: return nullptr;
+  }
+}
+
+// The table a DDL action is about (arg2 for ALTER TABLE, arg1 or arg2 otherwise).
+std::string DdlTable(const AuthRequest& r) {
+  switch (r.action) {
+    case SQLITE_ALTER_TABLE: return Str(r.arg2);
+    case SQLITE_CREATE_INDEX: case SQLITE_CREATE_TEMP_INDEX:
+    case SQLITE_DROP_INDEX: case SQLITE_DROP_TEMP_INDEX:
+    case SQLITE_CREATE_TRIGGER: case SQLITE_CREATE_TEMP_TRIGGER:
+    case SQLITE_DROP_TRIGGER: case SQLITE_DROP_TEMP_TRIGGER:
+      return Str(r.arg2);
+    default: return Str(r.arg1);
+  }
+}
+
+AuthDecision Deny(std::string message, std::string capability = "", std::string target = "") {
+  AuthDecision d;
+  d.allowed = false;
+  d.message = "permission denied: " + std::move(message);
+  d.capability = std::move(capability);
+  d.target = std::move(target);
+  return d;
+}
+
+std::string Through(const AuthRequest& r) {
+  if (r.inner == nullptr) return "";
+  return " (through " + QuoteIdentifier(r.inner) + ")";
+}
+
+std::string FunctionName(std::string_view function) {
+  return "function " + QuoteIdentifier(function);
+}
+
+}  // namespace
+
+AuthDecision AuthorizeUser(const AuthRequest& r) {
+  switch (r.action) {
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE:
+      if (IsCatalogTable(Str(r.arg1))) {
+        return Deny(QuoteIdentifier(Str(r.arg1)) +
+                        " is part of the Sprocket catalog and cannot be modified directly; use "
+                        "CREATE, ALTER and DROP FUNCTION or TRIGGER",
+                    "", Str(r.arg1));
+      }
+      return {};
+    case SQLITE_FUNCTION:
+      if (IsForbiddenFunction(Str(r.arg2))) {
+        return Deny(Str(r.arg2) + "() is disabled in Sprocket", "", Str(r.arg2));
+      }
+      return {};
+    case SQLITE_PRAGMA:
+      if (EqualsIgnoreCase(Str(r.arg1), "writable_schema") && r.arg2 != nullptr) {
+        return Deny("PRAGMA writable_schema is disabled in Sprocket: it can corrupt the catalog");
+      }
+      return {};
+    default:
+      break;
+  }
+  if (const char* ddl = DdlName(r.action)) {
+    std::string table = DdlTable(r);
+    bool creates = r.action == SQLITE_CREATE_TABLE || r.action == SQLITE_CREATE_VIEW ||
+                   r.action == SQLITE_CREATE_TEMP_TABLE || r.action == SQLITE_CREATE_TEMP_VIEW ||
+                   r.action == SQLITE_CREATE_VTABLE;
+    std::string name = creates ? Str(r.arg1) : table;
+    if (IsSystemTable(name) && !StartsWithIgnoreCase(name, "sqlite_")) {
+      if (creates) {
+        return Deny("the name " + QuoteIdentifier(name) +
+                    " is reserved for the Sprocket catalog");
+      }
+      return Deny(std::string(ddl) + " on " + QuoteIdentifier(name) +
+                  " is not allowed: it is part of the Sprocket catalog");
+    }
+  }
+  return {};
+}
+
+AuthDecision AuthorizeGuest(std::string_view function, const CapabilitySet& caps,
+                            const AuthRequest& r) {
+  const std::string who = FunctionName(function);
+  switch (r.action) {
+    case SQLITE_SELECT:
+    case SQLITE_RECURSIVE:
+      return {};
+    case SQLITE_READ: {
+      std::string table = Str(r.arg1);
+      // SQLite checks these while it loads the schema; they read no user data.
+      if (EqualsIgnoreCase(table, "sqlite_master") && EqualsIgnoreCase(Str(r.arg2), "ROWID")) {
+        return {};
+      }
+      if (IsPureTableFunction(table)) return {};
+      if (IsSystemTable(table) || StartsWithIgnoreCase(table, "pragma_") ||
+          EqualsIgnoreCase(table, "dbstat") || EqualsIgnoreCase(table, "sqlite_dbpage")) {
+        return Deny(who + " cannot read " + QuoteIdentifier(table) +
+                        ": the catalog and SQLite's internals are never reachable from functions",
+                    "DATABASE_READ", table);
+      }
+      if (caps.AllowsRead(table)) return {};
+      return Deny(who + " lacks DATABASE_READ(" + QuoteString(table) + ")" + Through(r),
+                  "DATABASE_READ", table);
+    }
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE: {
+      std::string table = Str(r.arg1);
+      // Schema loading checks updates of sqlite_master, which SQLite itself never lets a
+      // statement perform without writable_schema (refused to everyone).
+      if (r.action == SQLITE_UPDATE && EqualsIgnoreCase(table, "sqlite_master")) return {};
+      if (IsSystemTable(table)) {
+        return Deny(who + " cannot write " + QuoteIdentifier(table) +
+                        ": the catalog and SQLite's internals are never reachable from functions",
+                    "DATABASE_WRITE", table);
+      }
+      if (caps.AllowsWrite(table)) return {};
+      return Deny(who + " lacks DATABASE_WRITE(" + QuoteString(table) + ")" + Through(r),
+                  "DATABASE_WRITE", table);
+    }
+    case SQLITE_FUNCTION: {
+      std::string name = Str(r.arg2);
+      if (IsForbiddenFunction(name)) return Deny(name + "() is disabled in Sprocket", "", name);
+      if (!caps.AllowsAmbient() && IsAmbientFunction(name)) {
+        return Deny(who + " runs under the MINIMAL policy and cannot call " + name + "()",
+                    "POLICY", name);
+      }
+      return {};
+    }
+    case SQLITE_PRAGMA:
+      return Deny(who + " cannot run PRAGMA " + Str(r.arg1), "PRAGMA", Str(r.arg1));
+    case SQLITE_ATTACH:
+    case SQLITE_DETACH:
+      return Deny(who + " cannot ATTACH or DETACH databases", "ATTACH", Str(r.arg1));
+    case SQLITE_TRANSACTION:
+    case SQLITE_SAVEPOINT:
+      return Deny(who + " cannot control transactions (" + Str(r.arg1) + ")", "TRANSACTION", "");
+    default:
+      break;
+  }
+  if (const char* ddl = DdlName(r.action)) {
+    return Deny(who + " cannot change the schema (" + ddl + ")", "DDL", DdlTable(r));
+  }
+  return Deny(who + " cannot perform this operation (SQLite authorizer action " +
+                  std::to_string(r.action) + ")",
+              "OPERATION", "");
+}
+
+Status CheckGuestStatement(std::string_view function, const CapabilitySet& caps,
+                           std::string_view sql, AuthDecision* audit) {
+  auto tokens = sql::Tokenize(sql);
+  if (!tokens.ok()) return tokens.status();
+  const std::vector<sql::Token>& t = *tokens;
+  if (t.empty() || t[0].kind == sql::TokenKind::kEnd) {
+    return Status(StatusCode::kInvalidArgument, "empty SQL statement");
+  }
+  static const char* const kAllowed[] = {"SELECT", "VALUES", "WITH", "INSERT",
+                                         "UPDATE", "DELETE", "REPLACE"};
+  bool allowed = false;
+  for (const char* k : kAllowed) allowed = allowed || t[0].Is(k);
+  if (!allowed) {
+    *audit = Deny(FunctionName(function) + " may only run SELECT, INSERT, UPDATE, DELETE and "
+                                           "REPLACE statements, not " +
+                      ToUpper(t[0].text),
+                  "STATEMENT", ToUpper(t[0].text));
+    return Status(StatusCode::kPermissionDenied, audit->message);
+  }
+  if (!caps.AllowsAmbient()) {
+    for (const sql::Token& tok : t) {
+      if (tok.kind == sql::TokenKind::kString && EqualsIgnoreCase(tok.Value(), "now")) {
+        *audit = Deny(FunctionName(function) +
+                          " runs under the MINIMAL policy and cannot read the clock ('now')",
+                      "POLICY", "now");
+        return Status(StatusCode::kPermissionDenied, audit->message);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace sprocket::security

@@ -1,0 +1,2 @@
+ALTER FUNCTION f(int) GRANT CAPABILITY DATABASE_READ('users'), database_write('*'), NETWORK_ACCESS('api.example.com:443'), FILE_READ('/tmp/x'), FILE_WRITE('/tmp/it''s');
+ALTER PROCEDURE p REVOKE CAPABILITY FILE_WRITE('*');

@@ -1,0 +1,3 @@
+DROP TRIGGER audit;
+DROP TRIGGER IF EXISTS main.audit ON main.users CASCADE;
+DROP TRIGGER "a b" ON aux.users RESTRICT;

@@ -1,0 +1,2 @@
+SELECT 'é ü 日本';
+CREATE FUNCTION ünï() RETURNS text LANGUAGE js AS $$ return 'ß'; $$;

@@ -1,0 +1,1 @@
+CREATE FUNCTION f() RETURNS int LANGUAGE js AS $fn$ x; $$;
