@@ -561,8 +561,11 @@ class PostgresServer:
             raise BenchError(f"{name} failed: {detail}")
 
     def version(self) -> str:
-        out = subprocess.run([self._bin("postgres"), "--version"], capture_output=True,
-                             text=True, timeout=30).stdout.strip()
+        try:
+            out = subprocess.run([self._bin("postgres"), "--version"], capture_output=True,
+                                 text=True, timeout=30).stdout.strip()
+        except OSError:
+            return f"PostgreSQL (no server binaries in {self.bindir})"
         return out.replace("postgres (PostgreSQL) ", "PostgreSQL ")
 
     def start(self) -> None:
@@ -668,6 +671,13 @@ class PostgresServer:
             parts.append("\\echo @@check :bench_check")
         try:
             out = self.psql("\n".join(parts) + "\n", timeout)
+        except subprocess.TimeoutExpired:
+            # psql is gone but its backend may still run the statement, holding the locks
+            # the teardown needs.
+            self.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid();",
+                      timeout=60)
+            raise BenchError(f"timed out after {timeout:.0f} s") from None
         finally:
             if w.teardown:
                 try:
@@ -966,7 +976,7 @@ def render_text(header: list[str], body: list[list[str]]) -> str:
 
 def render_markdown(header: list[str], body: list[list[str]]) -> str:
     def esc(cell: str) -> str:
-        return cell.replace("|", "\\|")
+        return cell.replace("|", "\\|").replace("*", "\\*")
 
     lines = ["| " + " | ".join(header) + " |",
              "|" + "|".join(["---", "---"] + ["---:"] * (len(header) - 2)) + "|"]
@@ -1068,11 +1078,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 class Interrupted(BaseException):
-    pass
+    """Raised by SIGINT/SIGTERM/SIGHUP so that every `finally` runs (cleanup)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
 
 
 def _on_signal(signum: int, frame: object) -> None:
-    raise Interrupted(signal.Signals(signum).name)
+    raise Interrupted(signum)
 
 
 def main(argv: list[str]) -> int:
@@ -1124,6 +1138,7 @@ def main(argv: list[str]) -> int:
                 runners["postgresql"] = pg
             except (BenchError, OSError, subprocess.SubprocessError) as e:
                 pg_error = f"PostgreSQL unavailable: {one_line(str(e), 120)}"
+                versions["postgresql"] = pg_error
                 progress(pg_error)
 
         for n, w in enumerate(selected, 1):
@@ -1146,7 +1161,7 @@ def main(argv: list[str]) -> int:
             progress(f"{label}: {shown}  [{time.monotonic() - t0:.1f} s]")
     except Interrupted as e:
         progress(f"interrupted by {e}; cleaning up")
-        return 130
+        return 128 + e.signum
     finally:
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             signal.signal(sig, signal.SIG_IGN)
@@ -1188,7 +1203,7 @@ def report(args: argparse.Namespace, info: dict[str, str], versions: dict[str, s
         (f"PostgreSQL: {versions['postgresql']}; "
          + ", ".join(f"{k}={v}" for k, v in pg_settings.items())
          + "; timed by the server (log_min_duration_statement: parse+plan+execute+commit)"
-         if pg_settings else "PostgreSQL: not run"),
+         if pg_settings else f"PostgreSQL: {versions.get('postgresql', 'not run')}"),
         f"SQLite: {versions['sqlite']}; journal_mode=WAL, synchronous={lite['synchronous']}, "
         f"cache_size={lite['cache_size']}, page_size={lite['page_size']}, "
         f"wal_autocheckpoint={lite['wal_autocheckpoint']}; timed in-process around "
@@ -1212,7 +1227,7 @@ def report(args: argparse.Namespace, info: dict[str, str], versions: dict[str, s
         print(render_markdown(header, body))
         if notes:
             print()
-            print("\\* " + "\n\\* ".join(notes))
+            print("\n".join(f"- \\* {note}" for note in notes))
     else:
         print("\n".join(context))
         print()

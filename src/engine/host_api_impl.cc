@@ -123,6 +123,12 @@ Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
 
 Status HostApiImpl::CheckSql(std::string_view sql, int* error_offset) {
   if (error_offset) *error_offset = -1;
+  SPROCKET_ASSIGN_OR_RETURN(std::string kind, security::DisallowedStatementKind(sql));
+  if (!kind.empty()) {
+    return Status(StatusCode::kPermissionDenied,
+                  "functions may only run SELECT, INSERT, UPDATE, DELETE and REPLACE "
+                  "statements, not " + kind);
+  }
   SessionImpl::EngineScope engine(session_);
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;

@@ -63,7 +63,7 @@ void SessionImpl::RecordAudit(std::string event, std::string subject, std::strin
 }
 
 Status SessionImpl::ErrorFor(int rc, std::string_view sql, sql::Position position) {
-  if ((rc & 0xff) == SQLITE_AUTH && denial_) {
+  if (denial_) {
     Status st(StatusCode::kPermissionDenied, denial_->message);
     FunctionSlot* guest = current_guest();
     RecordAudit("denied", guest ? "function " + QuoteIdentifier(guest->name) : "user",

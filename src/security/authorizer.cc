@@ -199,27 +199,35 @@ AuthDecision AuthorizeGuest(std::string_view function, const CapabilitySet& caps
               "OPERATION", "");
 }
 
-Status CheckGuestStatement(std::string_view function, const CapabilitySet& caps,
-                           std::string_view sql, AuthDecision* audit) {
+Result<std::string> DisallowedStatementKind(std::string_view sql) {
   auto tokens = sql::Tokenize(sql);
   if (!tokens.ok()) return tokens.status();
-  const std::vector<sql::Token>& t = *tokens;
-  if (t.empty() || t[0].kind == sql::TokenKind::kEnd) {
+  const sql::Token& first = (*tokens)[0];
+  if (first.kind == sql::TokenKind::kEnd) {
     return Status(StatusCode::kInvalidArgument, "empty SQL statement");
   }
   static const char* const kAllowed[] = {"SELECT", "VALUES", "WITH", "INSERT",
                                          "UPDATE", "DELETE", "REPLACE"};
-  bool allowed = false;
-  for (const char* k : kAllowed) allowed = allowed || t[0].Is(k);
-  if (!allowed) {
-    *audit = Deny(FunctionName(function) + " may only run SELECT, INSERT, UPDATE, DELETE and "
-                                           "REPLACE statements, not " +
-                      ToUpper(t[0].text),
-                  "STATEMENT", ToUpper(t[0].text));
+  for (const char* k : kAllowed) {
+    if (first.Is(k)) return std::string();
+  }
+  return ToUpper(first.text);
+}
+
+Status CheckGuestStatement(std::string_view function, const CapabilitySet& caps,
+                           std::string_view sql, AuthDecision* audit) {
+  SPROCKET_ASSIGN_OR_RETURN(std::string kind, DisallowedStatementKind(sql));
+  if (!kind.empty()) {
+    *audit = Deny(FunctionName(function) +
+                      " may only run SELECT, INSERT, UPDATE, DELETE and REPLACE statements, "
+                      "not " + kind,
+                  "STATEMENT", kind);
     return Status(StatusCode::kPermissionDenied, audit->message);
   }
   if (!caps.AllowsAmbient()) {
-    for (const sql::Token& tok : t) {
+    auto tokens = sql::Tokenize(sql);
+    if (!tokens.ok()) return tokens.status();
+    for (const sql::Token& tok : *tokens) {
       if (tok.kind == sql::TokenKind::kString && EqualsIgnoreCase(tok.Value(), "now")) {
         *audit = Deny(FunctionName(function) +
                           " runs under the MINIMAL policy and cannot read the clock ('now')",

@@ -40,6 +40,10 @@ AuthDecision AuthorizeUser(const AuthRequest& request);
 AuthDecision AuthorizeGuest(std::string_view function, const CapabilitySet& capabilities,
                             const AuthRequest& request);
 
+// The first keyword of `sql` when it is not a statement a function may run (only SELECT,
+// VALUES, WITH, INSERT, UPDATE, DELETE and REPLACE may), else "". Fails on bad tokens.
+Result<std::string> DisallowedStatementKind(std::string_view sql);
+
 // The checks on a guest statement's text that the authorizer cannot make: only SELECT,
 // VALUES, WITH, INSERT, UPDATE, DELETE and REPLACE may run (VACUUM, REINDEX and PRAGMA
 // never reach the authorizer), and under MINIMAL, date functions may not ask for 'now'.

@@ -55,7 +55,9 @@ class StatementEndTracker {
   // the ';' that ends the statement; the tracker is then ready for the next statement.
   bool Feed(const Token& token);
   // True once SQLite's BEGIN … END trigger body has started in the current statement.
-  bool in_trigger_body() const { return state_ >= State::kBody; }
+  bool in_trigger_body() const {
+    return state_ == State::kBody || state_ == State::kBodySemi || state_ == State::kBodyEnd;
+  }
   // True when no token of the current statement has been fed yet.
   bool at_start() const { return state_ == State::kStart; }
 
@@ -73,8 +75,8 @@ class StatementEndTracker {
   void Reset();
 
   State state_ = State::kStart;
-  int depth_ = 0;          // parenthesis depth in kTriggerHeader
-  bool seen_on_ = false;   // "ON" seen at depth 0 in kTriggerHeader
+  int depth_ = 0;         // parenthesis depth in kTriggerHeader
+  bool seen_on_ = false;  // "ON" seen at depth 0 in kTriggerHeader
   bool prev_is_on_or_dot_ = false;
 };
 

@@ -12,9 +12,7 @@ bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHexDigit(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 // Bytes of multi-byte UTF-8 sequences count as letters, as in SQLite.
 bool IsIdentStart(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
@@ -54,8 +52,8 @@ std::string Unquote(std::string_view text, size_t open, size_t close, char quote
 }
 
 // Multi-character operators, longest first.
-constexpr std::string_view kOperators[] = {"->>", "||", "<=", ">=", "<>", "!=",
-                                           "==",  "<<", ">>", "->"};
+constexpr std::string_view kOperators[] = {"->>", "||", "<=", ">=", "<>",
+                                           "!=",  "==", "<<", ">>", "->"};
 
 }  // namespace
 
@@ -153,8 +151,7 @@ Result<Token> Lexer::Next() {
       return LexQuoted(begin, position, TokenKind::kString, '\'', true, "string");
     case '"':
     case '`':
-      return LexQuoted(begin, position, TokenKind::kQuotedIdentifier, c, true,
-                       "quoted identifier");
+      return LexQuoted(begin, position, TokenKind::kQuotedIdentifier, c, true, "quoted identifier");
     case '[':
       return LexQuoted(begin, position, TokenKind::kQuotedIdentifier, ']', false,
                        "quoted identifier");
@@ -225,8 +222,7 @@ Result<Token> Lexer::LexDollar(size_t begin, Position position) {
   std::string_view delimiter = source_.substr(begin, tag_end + 1 - begin);
   size_t close = source_.find(delimiter, tag_end + 1);
   if (close == std::string_view::npos) {
-    return SyntaxErrorAt(position,
-                         "unterminated dollar-quoted string " + std::string(delimiter));
+    return SyntaxErrorAt(position, "unterminated dollar-quoted string " + std::string(delimiter));
   }
   return Make(TokenKind::kDollarString, begin, position, close + delimiter.size());
 }

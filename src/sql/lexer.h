@@ -14,7 +14,7 @@
 namespace sprocket::sql {
 
 enum class TokenKind {
-  kIdentifier,        // bare word (keywords are identifiers; compare with IsKeyword)
+  kIdentifier,        // bare word (keywords are identifiers; compare with Is())
   kQuotedIdentifier,  // "x", [x], `x`
   kString,            // 'x'
   kBlob,              // X'00ff'

@@ -161,13 +161,13 @@ TEST(LexerTest, DollarQuoteAcrossLines) {
 }
 
 TEST(LexerTest, Operators) {
-  EXPECT_EQ(Texts("a||b<=c>=d<>e!=f==g<<h>>i->j->>k"),
-            (std::vector<std::string>{"a", "||", "b", "<=", "c", ">=", "d", "<>", "e", "!=",
-                                      "f", "==", "g", "<<", "h", ">>", "i", "->", "j", "->>",
-                                      "k"}));
+  EXPECT_EQ(
+      Texts("a||b<=c>=d<>e!=f==g<<h>>i->j->>k"),
+      (std::vector<std::string>{"a",  "||", "b",  "<=", "c",  ">=", "d",  "<>", "e",   "!=", "f",
+                                "==", "g",  "<<", "h",  ">>", "i",  "->", "j",  "->>", "k"}));
   EXPECT_EQ(Texts("(),;.=<>+-*/%&|~!"),
-            (std::vector<std::string>{"(", ")", ",", ";", ".", "=", "<>", "+", "-", "*", "/",
-                                      "%", "&", "|", "~", "!"}));
+            (std::vector<std::string>{"(", ")", ",", ";", ".", "=", "<>", "+", "-", "*", "/", "%",
+                                      "&", "|", "~", "!"}));
   for (K kind : Kinds("|| ->> ( ;")) {
     if (kind != K::kEnd) {
       EXPECT_EQ(kind, K::kPunct);
@@ -199,19 +199,16 @@ TEST(LexerTest, PositionsAreRelativeToStart) {
   EXPECT_EQ(tokens[1].position.line, 6);
   EXPECT_EQ(tokens[1].position.column, 2);
   EXPECT_EQ(tokens[1].position.offset, 103u);
-  EXPECT_EQ(LexError("\n  'x", start),
-            "syntax error at line 6, column 3: unterminated string");
+  EXPECT_EQ(LexError("\n  'x", start), "syntax error at line 6, column 3: unterminated string");
 }
 
 TEST(LexerTest, UnterminatedQuotes) {
   EXPECT_EQ(LexError("SELECT 'abc"), "syntax error at line 1, column 8: unterminated string");
   EXPECT_EQ(LexError("SELECT 'it''s"), "syntax error at line 1, column 8: unterminated string");
   EXPECT_EQ(LexError("x X'00"), "syntax error at line 1, column 3: unterminated string");
-  EXPECT_EQ(LexError("a\n\"b"),
-            "syntax error at line 2, column 1: unterminated quoted identifier");
+  EXPECT_EQ(LexError("a\n\"b"), "syntax error at line 2, column 1: unterminated quoted identifier");
   EXPECT_EQ(LexError("[b"), "syntax error at line 1, column 1: unterminated quoted identifier");
-  EXPECT_EQ(LexError(" `b``"),
-            "syntax error at line 1, column 2: unterminated quoted identifier");
+  EXPECT_EQ(LexError(" `b``"), "syntax error at line 1, column 2: unterminated quoted identifier");
   EXPECT_EQ(LexError("AS $$ body"),
             "syntax error at line 1, column 4: unterminated dollar-quoted string $$");
   EXPECT_EQ(LexError("AS $fn$ body $$ $f$"),

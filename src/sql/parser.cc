@@ -68,8 +68,7 @@ bool IsFunctionClauseKeyword(const Token& token) {
 }
 
 bool IsTriggerEventKeyword(const Token& token) {
-  return token.Is("INSERT") || token.Is("UPDATE") || token.Is("DELETE") ||
-         token.Is("TRUNCATE");
+  return token.Is("INSERT") || token.Is("UPDATE") || token.Is("DELETE") || token.Is("TRUNCATE");
 }
 
 int HexValue(char c) {
@@ -259,9 +258,7 @@ std::optional<std::string> Parser::TryQualifiedName() {
 // Skips "( … )" with nested parentheses; the next token is the '('.
 Status Parser::SkipParenthesized() {
   Next();  // (
-  SPROCKET_ASSIGN_OR_RETURN(const Token* close, ScanToClosingParen());
-  (void)close;
-  return Status::Ok();
+  return ScanToClosingParen().status();
 }
 
 // Moves past the ')' that closes an already consumed '(' and returns it.
@@ -324,8 +321,8 @@ Result<ParamDef> Parser::ParseParam(bool is_column) {
     SPROCKET_ASSIGN_OR_RETURN(param.name, ParseName("column name"));
   } else if (first.kind == TokenKind::kQuotedIdentifier) {
     param.name = Next().Value();
-  } else if (first.kind == TokenKind::kIdentifier &&
-             Peek(1).kind == TokenKind::kIdentifier && !Peek(1).Is("DEFAULT")) {
+  } else if (first.kind == TokenKind::kIdentifier && Peek(1).kind == TokenKind::kIdentifier &&
+             !Peek(1).Is("DEFAULT")) {
     const bool two_word_type = Peek(2).kind != TokenKind::kIdentifier &&
                                ((first.Is("DOUBLE") && Peek(1).Is("PRECISION")) ||
                                 (first.Is("CHARACTER") && Peek(1).Is("VARYING")));
@@ -352,8 +349,7 @@ Result<std::vector<ParamDef>> Parser::ParseParamList(bool is_column) {
 
 Result<std::string> Parser::ParseLanguage() {
   const Token& token = Peek();
-  if ((!token.IsName() && token.kind != TokenKind::kString) ||
-      IsFunctionClauseKeyword(token)) {
+  if ((!token.IsName() && token.kind != TokenKind::kString) || IsFunctionClauseKeyword(token)) {
     return ErrorExpected("language name");
   }
   return ToLower(Next().Value());
@@ -549,8 +545,8 @@ Result<StatementNode> Parser::ParseCreateFunction(bool or_replace) {
   SPROCKET_ASSIGN_OR_RETURN(function.params, ParseParamList(false));
 
   // The clauses, in any order, each at most once.
-  bool has_returns = false, has_language = false, has_volatility = false,
-       has_strictness = false, has_body = false;
+  bool has_returns = false, has_language = false, has_volatility = false, has_strictness = false,
+       has_body = false;
   auto once = [this](bool* seen, const Token& clause, std::string_view name) -> Status {
     if (*seen) return ErrorAt(clause, "conflicting or redundant options: " + std::string(name));
     *seen = true;
@@ -970,8 +966,7 @@ Result<ParsedStatement> ParseStatement(const StatementText& statement, int index
                             Tokenize(statement.text, statement.position));
   Parser parser(statement, std::move(tokens));
   SPROCKET_ASSIGN_OR_RETURN(StatementNode node, parser.Parse());
-  return ParsedStatement{index, statement.position, std::string(statement.text),
-                         std::move(node)};
+  return ParsedStatement{index, statement.position, std::string(statement.text), std::move(node)};
 }
 
 Result<std::vector<ParsedStatement>> ParseScript(std::string_view script) {

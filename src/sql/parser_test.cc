@@ -86,8 +86,8 @@ TEST(CreateFunctionTest, LanguageAndAsInEitherOrder) {
 }
 
 TEST(CreateFunctionTest, ClausesInEveryOrder) {
-  std::vector<std::string> clauses = {"RETURNS int", "LANGUAGE python", "IMMUTABLE",
-                                      "STRICT", "AS 'return 1'"};
+  std::vector<std::string> clauses = {"RETURNS int", "LANGUAGE python", "IMMUTABLE", "STRICT",
+                                      "AS 'return 1'"};
   std::sort(clauses.begin(), clauses.end());
   int permutations = 0;
   do {
@@ -112,16 +112,11 @@ TEST(CreateFunctionTest, ArgumentTypes) {
       "RETURNS int LANGUAGE js AS $$$$");
   ASSERT_EQ(f.params.size(), 10u);
   std::vector<std::pair<std::string, std::string>> expected = {
-      {"", "INTEGER"},
-      {"", "TEXT"},
-      {"name", "VARCHAR(20)"},
-      {"amount", "NUMERIC(10,2)"},
-      {"", "DOUBLE PRECISION"},
-      {"", "CHARACTER VARYING(30)"},
-      {"d", "DOUBLE PRECISION"},
-      {"select", "INT"},
-      {"x", "UNSIGNED BIG INT"},
-      {"q", "CHARACTER VARYING"},
+      {"", "INTEGER"},           {"", "TEXT"},
+      {"name", "VARCHAR(20)"},   {"amount", "NUMERIC(10,2)"},
+      {"", "DOUBLE PRECISION"},  {"", "CHARACTER VARYING(30)"},
+      {"d", "DOUBLE PRECISION"}, {"select", "INT"},
+      {"x", "UNSIGNED BIG INT"}, {"q", "CHARACTER VARYING"},
   };
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(f.params[i].name, expected[i].first) << i;
@@ -189,8 +184,8 @@ TEST(CreateFunctionTest, VolatilityAndStrictness) {
 
 TEST(CreateFunctionTest, LanguageNames) {
   auto language = [](std::string_view name) {
-    return As<CreateFunctionStmt>("CREATE FUNCTION f() RETURNS int LANGUAGE " +
-                                  std::string(name) + " AS ''")
+    return As<CreateFunctionStmt>("CREATE FUNCTION f() RETURNS int LANGUAGE " + std::string(name) +
+                                  " AS ''")
         .language;
   };
   EXPECT_EQ(language("JS"), "js");
@@ -220,8 +215,7 @@ TEST(CreateFunctionTest, Bodies) {
   f = As<CreateFunctionStmt>("CREATE FUNCTION f() RETURNS int LANGUAGE wasm AS x'aBcD'");
   EXPECT_EQ(f.body.text, "\xab\xcd");
 
-  f = As<CreateFunctionStmt>(
-      "CREATE FUNCTION f() RETURNS int LANGUAGE wasm AS FILE '/opt/f.wasm'");
+  f = As<CreateFunctionStmt>("CREATE FUNCTION f() RETURNS int LANGUAGE wasm AS FILE '/opt/f.wasm'");
   EXPECT_EQ(f.body.kind, BodyKind::kFile);
   EXPECT_EQ(f.body.text, "/opt/f.wasm");
   ExpectPosition(f.body.position, 1, 56, 55);
@@ -314,6 +308,8 @@ TEST(CreateFunctionTest, MissingClauseErrors) {
   EXPECT_EQ(Error("CREATE FUNCTION f() RETURNS int; LANGUAGE js"),
             "statement 1: syntax error at line 1, column 32: expected LANGUAGE, found end of "
             "statement");
+  EXPECT_EQ(Error("CREATE FUNCTION f() RETURNS int 42 AS ''"),
+            "syntax error at line 1, column 33: expected LANGUAGE after 'int', found '42'");
   EXPECT_EQ(Error("CREATE FUNCTION f() RETURNS int LANGUAGE js 42"),
             "syntax error at line 1, column 45: expected AS after 'js', found '42'");
   EXPECT_EQ(Error("CREATE FUNCTION f() RETURNS int LANGUAGE js AS $$x$$ SECURITY DEFINER"),
@@ -340,6 +336,8 @@ TEST(CreateFunctionTest, ClauseErrors) {
             "NULL ON NULL INPUT");
   EXPECT_EQ(Error("CREATE FUNCTION f() RETURNS int CALLED NULL INPUT"),
             "syntax error at line 1, column 40: expected ON after 'CALLED', found 'NULL'");
+  EXPECT_EQ(Error("CREATE FUNCTION f() RETURNS int CALLED ON INPUT"),
+            "syntax error at line 1, column 43: expected NULL after 'ON', found 'INPUT'");
   EXPECT_EQ(Error("CREATE FUNCTION f() RETURNS int RETURNS NULL ON NULL"),
             "syntax error at line 1, column 53: expected INPUT after 'NULL', found end of "
             "statement");
@@ -810,6 +808,9 @@ TEST(CreateTriggerTest, Errors) {
   EXPECT_EQ(Error("CREATE TRIGGER t AFTER INSERT ON x REFERENCING NEW TABLE a NEW TABLE b "
                   "EXECUTE FUNCTION f()"),
             "syntax error at line 1, column 60: NEW TABLE cannot be specified multiple times");
+  EXPECT_EQ(Error("CREATE TRIGGER t AFTER INSERT ON x REFERENCING OLD TABLE a OLD TABLE b "
+                  "EXECUTE FUNCTION f()"),
+            "syntax error at line 1, column 60: OLD TABLE cannot be specified multiple times");
   EXPECT_EQ(Error("CREATE TRIGGER t AFTER INSERT ON x REFERENCING OLD TABLE AS"),
             "syntax error at line 1, column 60: expected transition table name after 'AS', "
             "found end of statement");

@@ -81,12 +81,11 @@ TEST(SplitterTest, NativeTriggerBodyKeepsItsSemicolons) {
       "  UPDATE counts SET n = n + 1;\n"
       "END;\n"
       "SELECT 1;";
-  EXPECT_EQ(Split(script),
-            (Texts{"CREATE TRIGGER t1 AFTER INSERT ON users BEGIN\n"
-                   "  INSERT INTO log VALUES (1);\n"
-                   "  UPDATE counts SET n = n + 1;\n"
-                   "END",
-                   "SELECT 1"}));
+  EXPECT_EQ(Split(script), (Texts{"CREATE TRIGGER t1 AFTER INSERT ON users BEGIN\n"
+                                  "  INSERT INTO log VALUES (1);\n"
+                                  "  UPDATE counts SET n = n + 1;\n"
+                                  "END",
+                                  "SELECT 1"}));
 }
 
 TEST(SplitterTest, CaseEndInsideNativeTriggerBodyDoesNotEndIt) {
@@ -103,10 +102,10 @@ TEST(SplitterTest, CaseEndInsideNativeTriggerBodyDoesNotEndIt) {
 }
 
 TEST(SplitterTest, TemporaryAndExplainTriggersHaveBodies) {
-  EXPECT_EQ(Split("CREATE TEMPORARY TRIGGER x AFTER DELETE ON t BEGIN DELETE FROM u; END; "
-                  "SELECT 1"),
-            (Texts{"CREATE TEMPORARY TRIGGER x AFTER DELETE ON t BEGIN DELETE FROM u; END",
-                   "SELECT 1"}));
+  EXPECT_EQ(
+      Split("CREATE TEMPORARY TRIGGER x AFTER DELETE ON t BEGIN DELETE FROM u; END; "
+            "SELECT 1"),
+      (Texts{"CREATE TEMPORARY TRIGGER x AFTER DELETE ON t BEGIN DELETE FROM u; END", "SELECT 1"}));
   EXPECT_EQ(Split("EXPLAIN QUERY PLAN CREATE TRIGGER x AFTER DELETE ON t BEGIN SELECT 1; END; "
                   "SELECT 2"),
             (Texts{"EXPLAIN QUERY PLAN CREATE TRIGGER x AFTER DELETE ON t BEGIN SELECT 1; END",
@@ -116,24 +115,23 @@ TEST(SplitterTest, TemporaryAndExplainTriggersHaveBodies) {
 TEST(SplitterTest, SprocketTriggersEndAtTheirSemicolon) {
   EXPECT_EQ(Split("CREATE TRIGGER t AFTER INSERT ON u FOR EACH ROW EXECUTE FUNCTION f(); "
                   "BEGIN; SELECT 1; END;"),
-            (Texts{"CREATE TRIGGER t AFTER INSERT ON u FOR EACH ROW EXECUTE FUNCTION f()",
-                   "BEGIN", "SELECT 1", "END"}));
+            (Texts{"CREATE TRIGGER t AFTER INSERT ON u FOR EACH ROW EXECUTE FUNCTION f()", "BEGIN",
+                   "SELECT 1", "END"}));
   EXPECT_EQ(Split("CREATE OR REPLACE TRIGGER t AFTER INSERT ON u LANGUAGE js AS $$ a; b; $$; "
                   "SELECT 1"),
             (Texts{"CREATE OR REPLACE TRIGGER t AFTER INSERT ON u LANGUAGE js AS $$ a; b; $$",
                    "SELECT 1"}));
   // A table or trigger named "begin" is not a body.
   EXPECT_EQ(Split("CREATE TRIGGER begin AFTER INSERT ON begin EXECUTE FUNCTION f(); SELECT 1"),
-            (Texts{"CREATE TRIGGER begin AFTER INSERT ON begin EXECUTE FUNCTION f()",
-                   "SELECT 1"}));
-  EXPECT_EQ(Split("CREATE TRIGGER x AFTER INSERT ON main.begin EXECUTE FUNCTION f(); SELECT 1"),
-            (Texts{"CREATE TRIGGER x AFTER INSERT ON main.begin EXECUTE FUNCTION f()",
-                   "SELECT 1"}));
+            (Texts{"CREATE TRIGGER begin AFTER INSERT ON begin EXECUTE FUNCTION f()", "SELECT 1"}));
+  EXPECT_EQ(
+      Split("CREATE TRIGGER x AFTER INSERT ON main.begin EXECUTE FUNCTION f(); SELECT 1"),
+      (Texts{"CREATE TRIGGER x AFTER INSERT ON main.begin EXECUTE FUNCTION f()", "SELECT 1"}));
   // BEGIN inside the WHEN parentheses is not a body either.
-  EXPECT_EQ(Split("CREATE TRIGGER x AFTER INSERT ON t WHEN (begin) EXECUTE FUNCTION f(); "
-                  "SELECT 1"),
-            (Texts{"CREATE TRIGGER x AFTER INSERT ON t WHEN (begin) EXECUTE FUNCTION f()",
-                   "SELECT 1"}));
+  EXPECT_EQ(
+      Split("CREATE TRIGGER x AFTER INSERT ON t WHEN (begin) EXECUTE FUNCTION f(); "
+            "SELECT 1"),
+      (Texts{"CREATE TRIGGER x AFTER INSERT ON t WHEN (begin) EXECUTE FUNCTION f()", "SELECT 1"}));
   // An incomplete Sprocket trigger still ends at its ';'.
   EXPECT_EQ(Split("CREATE TRIGGER x AFTER INSERT ON t; SELECT 1"),
             (Texts{"CREATE TRIGGER x AFTER INSERT ON t", "SELECT 1"}));
@@ -200,17 +198,15 @@ TEST(IsCompleteStatementTest, OpenQuotesAndComments) {
 TEST(IsCompleteStatementTest, NativeTriggerBodies) {
   EXPECT_FALSE(IsCompleteStatement("CREATE TRIGGER x AFTER INSERT ON t BEGIN"));
   EXPECT_FALSE(IsCompleteStatement("CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1;"));
-  EXPECT_FALSE(
-      IsCompleteStatement("CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT CASE 1 END;"));
+  EXPECT_FALSE(IsCompleteStatement("CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT CASE 1 END;"));
   EXPECT_FALSE(IsCompleteStatement("CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; END"));
   EXPECT_TRUE(IsCompleteStatement("CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; END;"));
-  EXPECT_TRUE(IsCompleteStatement(
-      "CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; END; -- done\n"));
-  EXPECT_TRUE(IsCompleteStatement("CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1;;END;"));
-  EXPECT_TRUE(IsCompleteStatement(
-      "create temp trigger x after insert on t begin select 1; end /* c */ ;"));
   EXPECT_TRUE(
-      IsCompleteStatement("CREATE TRIGGER x AFTER INSERT ON t EXECUTE FUNCTION f();"));
+      IsCompleteStatement("CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; END; -- done\n"));
+  EXPECT_TRUE(IsCompleteStatement("CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1;;END;"));
+  EXPECT_TRUE(
+      IsCompleteStatement("create temp trigger x after insert on t begin select 1; end /* c */ ;"));
+  EXPECT_TRUE(IsCompleteStatement("CREATE TRIGGER x AFTER INSERT ON t EXECUTE FUNCTION f();"));
   EXPECT_TRUE(IsCompleteStatement("CREATE TRIGGER x AFTER INSERT ON t;"));
 }
 

@@ -1,5 +1,6 @@
 #include "runtime/sql/sql_compile.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "common/strings.h"
@@ -87,6 +88,21 @@ Result<std::string> ResolveArgumentNames(const FunctionDef& def, std::string sta
   }
   return Status(StatusCode::kInternal, "sql function \"" + def.name +
                                            "\": argument names did not resolve");
+}
+
+int HighestParameter(std::string_view statement) {
+  auto tokens = sql::Tokenize(statement);
+  if (!tokens.ok()) return 0;
+  int highest = 0;
+  for (const sql::Token& tok : *tokens) {
+    if (tok.kind != sql::TokenKind::kParameter || tok.text.size() < 2 || tok.text[0] != '?') {
+      continue;
+    }
+    int n = 0;
+    std::from_chars(tok.text.data() + 1, tok.text.data() + tok.text.size(), n);
+    highest = std::max(highest, n);
+  }
+  return highest;
 }
 
 }  // namespace sprocket::runtime

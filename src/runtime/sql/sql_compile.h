@@ -19,6 +19,9 @@ Result<std::vector<std::string>> SplitSqlBody(const FunctionDef& def);
 Result<std::string> ResolveArgumentNames(const FunctionDef& def, std::string statement,
                                          HostApi& checker);
 
+// The highest n of the ?n parameters in `statement` (0 when there are none).
+int HighestParameter(std::string_view statement);
+
 }  // namespace sprocket::runtime
 
 #endif  // SPROCKET_RUNTIME_SQL_SQL_COMPILE_H_

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "runtime/sql/sql_compile.h"
 
 namespace sprocket::runtime {
@@ -38,18 +40,23 @@ class SqlInstance : public Instance {
       for (std::string& statement : statements_) {
         SPROCKET_ASSIGN_OR_RETURN(statement,
                                   ResolveArgumentNames(def, statement, context.host()));
+        arities_.push_back(static_cast<size_t>(HighestParameter(statement)));
       }
       resolved_ = true;
     }
-    std::vector<Value> params(args.begin(), args.end());
     ResultSet last;
-    for (const std::string& statement : statements_) {
-      SPROCKET_ASSIGN_OR_RETURN(last, context.host().Query(statement, params));
+    std::vector<Value> params;
+    for (size_t i = 0; i < statements_.size(); ++i) {
+      // Each statement is given the arguments up to the highest ?n it mentions.
+      size_t n = std::min(args.size(), arities_[i]);
+      params.assign(args.begin(), args.begin() + n);
+      SPROCKET_ASSIGN_OR_RETURN(last, context.host().Query(statements_[i], params));
     }
     return last;
   }
 
   std::vector<std::string> statements_;
+  std::vector<size_t> arities_;  // highest ?n of each statement, once resolved
   bool resolved_ = false;
 };
 
