@@ -246,9 +246,8 @@ Status Ddl::CreateFunction(const sql::CreateFunctionStmt& s) {
       d.return_type = *type;
     }
   }
-  if (d.kind == runtime::FunctionKind::kTable) {
-    return Status(StatusCode::kNotSupported,
-                  "functions returning TABLE or SETOF are not supported yet");
+  if (d.kind == runtime::FunctionKind::kTable && d.params.size() > 30) {
+    return Invalid("functions returning TABLE or SETOF take at most 30 arguments");
   }
   d.volatility = ToRuntime(s.volatility);
   d.strict = s.strict;

@@ -5,6 +5,7 @@
 #include "engine/function_bridge.h"
 #include "engine/host_api_impl.h"
 #include "engine/statement_impl.h"
+#include "engine/table_function.h"
 #include "engine/virtual_tables.h"
 #include "sql/lexer.h"
 #include "sql/parser.h"
@@ -144,8 +145,18 @@ Status SessionImpl::SyncCatalog() {
 
 Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot) {
   std::map<std::string, const catalog::FunctionRecord*> wanted;
+  std::vector<std::string> table_functions;
   for (const catalog::FunctionRecord& f : snapshot->functions()) {
     wanted[ToLower(f.def.name)] = &f;
+    if (f.def.kind == runtime::FunctionKind::kTable) table_functions.push_back(ToLower(f.def.name));
+  }
+  // Table functions are virtual-table modules pointing at their slots: when the set
+  // changes, drop them all before any slot goes, and register them again below.
+  bool tables_changed = table_functions != table_modules_;
+  if (tables_changed) {
+    int rc = DropTableFunctionsExcept(db_, {});
+    if (rc != SQLITE_OK) return SqliteError(db_, rc);
+    table_modules_.clear();
   }
   // Drop functions that are gone.
   for (auto it = slots_.begin(); it != slots_.end();) {
@@ -213,6 +224,13 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
       slot->deterministic = record->def.volatility == runtime::Volatility::kImmutable;
       SPROCKET_RETURN_IF_ERROR(RegisterSlot(slot, /*remove=*/false));
     }
+  }
+  if (tables_changed) {
+    for (const std::string& name : table_functions) {
+      int rc = RegisterTableFunction(db_, slots_.at(name).get());
+      if (rc != SQLITE_OK) return SqliteError(db_, rc);
+    }
+    table_modules_ = std::move(table_functions);
   }
   snapshot_ = std::move(snapshot);
   return Status::Ok();

@@ -137,6 +137,7 @@ class SessionImpl {
   std::unique_ptr<HostApiImpl> host_;
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;
   std::map<std::string, std::unique_ptr<FunctionSlot>> slots_;  // by lower-case name
+  std::vector<std::string> table_modules_;  // lower-case names, sorted
   std::vector<FunctionSlot*> frames_;  // authorizer principals; nullptr = engine
   std::optional<security::AuthDecision> denial_;  // the authorizer's latest refusal
   std::optional<Status> function_error_;

@@ -1,0 +1,258 @@
+#include "engine/table_function.h"
+
+#include <memory>
+
+#include "common/strings.h"
+#include "engine/host_api_impl.h"
+#include "engine/session_impl.h"
+#include "runtime/types.h"
+
+namespace sprocket {
+
+namespace {
+
+struct Table {
+  sqlite3_vtab base;  // first: SQLite casts between the two
+  FunctionSlot* slot;
+  size_t result_columns;
+};
+
+struct Cursor {
+  sqlite3_vtab_cursor base;  // first
+  std::vector<Value> args;
+  runtime::Rows rows;
+  size_t at = 0;
+};
+
+Table* AsTable(sqlite3_vtab* v) { return reinterpret_cast<Table*>(v); }
+Cursor* AsCursor(sqlite3_vtab_cursor* c) { return reinterpret_cast<Cursor*>(c); }
+
+// The result columns: RETURNS TABLE's, or for SETOF one column named after the function.
+std::vector<runtime::Param> ResultColumns(const runtime::FunctionDef& def) {
+  if (!def.return_columns.empty()) return def.return_columns;
+  return {{def.name, def.return_declared, def.return_type}};
+}
+
+int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** err) {
+  auto* slot = static_cast<FunctionSlot*>(aux);
+  if (slot->entry == nullptr) {
+    *err = sqlite3_mprintf("function \"%s\" does not exist", slot->name.c_str());
+    return SQLITE_ERROR;
+  }
+  const runtime::FunctionDef& def = slot->entry->record->def;
+  std::vector<runtime::Param> columns = ResultColumns(def);
+  std::string schema = "CREATE TABLE x(";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) schema += ", ";
+    schema += QuoteIdentifier(columns[i].name) + " " + columns[i].declared_type;
+  }
+  for (size_t i = 0; i < def.params.size(); ++i) {
+    schema += ", " + QuoteIdentifier("$arg" + std::to_string(i + 1)) + " HIDDEN";
+  }
+  schema += ")";
+  int rc = sqlite3_declare_vtab(db, schema.c_str());
+  if (rc != SQLITE_OK) return rc;
+  auto table = std::make_unique<Table>();
+  table->slot = slot;
+  table->result_columns = columns.size();
+  *out = &table.release()->base;  // owned by SQLite until Disconnect
+  return SQLITE_OK;
+}
+
+int Disconnect(sqlite3_vtab* vtab) {
+  std::unique_ptr<Table> owned(AsTable(vtab));
+  return SQLITE_OK;
+}
+
+// Each argument is an equality constraint on its hidden column; idxNum has a bit per
+// argument that was given.
+int BestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
+  Table* table = AsTable(vtab);
+  int given = 0;
+  for (int i = 0; i < info->nConstraint; ++i) {
+    const auto& c = info->aConstraint[i];
+    int arg = c.iColumn - static_cast<int>(table->result_columns);
+    if (arg < 0 || c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+    if (!c.usable) return SQLITE_CONSTRAINT;  // try a plan where the argument is known
+    info->aConstraintUsage[i].argvIndex = arg + 1;
+    info->aConstraintUsage[i].omit = 1;
+    given |= 1 << arg;
+  }
+  info->idxNum = given;
+  info->estimatedCost = 1000;
+  info->estimatedRows = 1000;
+  return SQLITE_OK;
+}
+
+int Open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
+  auto cursor = std::make_unique<Cursor>();
+  *out = &cursor.release()->base;  // owned by SQLite until Close
+  return SQLITE_OK;
+}
+
+int Close(sqlite3_vtab_cursor* cur) {
+  std::unique_ptr<Cursor> owned(AsCursor(cur));
+  return SQLITE_OK;
+}
+
+int Fail(sqlite3_vtab* vtab, SessionImpl& session, const Status& status) {
+  session.SetFunctionError(status);
+  sqlite3_free(vtab->zErrMsg);
+  vtab->zErrMsg = sqlite3_mprintf("%s", status.message().c_str());
+  return SQLITE_ERROR;
+}
+
+int Filter(sqlite3_vtab_cursor* cur, int given, const char*, int argc, sqlite3_value** argv) {
+  Cursor* cursor = AsCursor(cur);
+  Table* table = AsTable(cur->pVtab);
+  FunctionSlot* slot = table->slot;
+  SessionImpl& session = *slot->session;
+  cursor->rows.clear();
+  cursor->at = 0;
+  if (slot->entry == nullptr) {
+    return Fail(cur->pVtab, session,
+                Status(StatusCode::kNotFound, "function \"" + slot->name + "\" does not exist"));
+  }
+  FunctionEntry& entry = *slot->entry;
+  const runtime::FunctionDef& def = entry.record->def;
+  std::string name = QuoteIdentifier(def.name);
+  int want = static_cast<int>(def.params.size());
+  if (given != (1 << want) - 1) {
+    return Fail(cur->pVtab, session,
+                Status(StatusCode::kInvalidArgument,
+                       "function " + name + " takes " + std::to_string(want) + " argument" +
+                           (want == 1 ? "" : "s") + ": " + def.name + "(" +
+                           [&] {
+                             std::vector<std::string> p;
+                             for (const auto& param : def.params) {
+                               p.push_back(param.name.empty() ? param.declared_type
+                                                              : param.name + " " + param.declared_type);
+                             }
+                             return Join(p, ", ");
+                           }() + ")"));
+  }
+  if (entry.compiled == nullptr) return Fail(cur->pVtab, session, entry.compile_error);
+  cursor->args.assign(want, Value());
+  for (int i = 0; i < argc && i < want; ++i) {
+    Value v = ValueFromSqlite(argv[i]);
+    if (v.is_null() && def.strict) return SQLITE_OK;  // STRICT: no rows
+    auto converted = runtime::ConvertToDeclared(v, def.params[i].type);
+    if (!converted.ok()) {
+      std::string which = "argument " + std::to_string(i + 1);
+      if (!def.params[i].name.empty()) which += " (" + def.params[i].name + ")";
+      return Fail(cur->pVtab, session,
+                  Status(StatusCode::kInvalidArgument,
+                         "function " + name + " " + which + ": " + converted.status().message()));
+    }
+    cursor->args[i] = std::move(*converted);
+  }
+  if (entry.instance == nullptr) {
+    auto instance = entry.compiled->CreateInstance();
+    if (!instance.ok()) return Fail(cur->pVtab, session, instance.status());
+    entry.instance = std::move(*instance);
+  }
+  Result<runtime::Rows> rows = Status(StatusCode::kInternal, "not called");
+  {
+    SessionImpl::GuestScope guest(session, slot);
+    runtime::CallContext context(session.host(), def);
+    rows = entry.instance->CallTable(context, cursor->args);
+  }
+  if (!rows.ok()) return Fail(cur->pVtab, session, rows.status());
+  std::vector<runtime::Param> columns = ResultColumns(def);
+  for (std::vector<Value>& row : *rows) {
+    if (row.size() != columns.size()) {
+      return Fail(cur->pVtab, session,
+                  Status(StatusCode::kInvalidArgument,
+                         "function " + name + " returned a row of " + std::to_string(row.size()) +
+                             " values, but it returns " + std::to_string(columns.size()) +
+                             " column" + (columns.size() == 1 ? "" : "s")));
+    }
+    for (size_t c = 0; c < row.size(); ++c) {
+      auto converted = runtime::ConvertToDeclared(row[c], columns[c].type);
+      if (!converted.ok()) {
+        return Fail(cur->pVtab, session,
+                    Status(StatusCode::kInvalidArgument,
+                           "function " + name + " column " + QuoteIdentifier(columns[c].name) +
+                               " must be " + columns[c].declared_type + ": " +
+                               converted.status().message()));
+      }
+      row[c] = std::move(*converted);
+    }
+  }
+  cursor->rows = std::move(*rows);
+  return SQLITE_OK;
+}
+
+int Next(sqlite3_vtab_cursor* cur) {
+  AsCursor(cur)->at++;
+  return SQLITE_OK;
+}
+
+int Eof(sqlite3_vtab_cursor* cur) {
+  Cursor* cursor = AsCursor(cur);
+  return cursor->at >= cursor->rows.size();
+}
+
+void Result(sqlite3_context* ctx, const Value& v) {
+  switch (v.type()) {
+    case ValueType::kNull: sqlite3_result_null(ctx); break;
+    case ValueType::kInteger: sqlite3_result_int64(ctx, v.integer()); break;
+    case ValueType::kReal: sqlite3_result_double(ctx, v.real()); break;
+    case ValueType::kText:
+      sqlite3_result_text64(ctx, v.text().data(), v.text().size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      break;
+    case ValueType::kBlob:
+      sqlite3_result_blob64(ctx, v.blob().data(), v.blob().size(), SQLITE_TRANSIENT);
+      break;
+  }
+}
+
+int Column(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int column) {
+  Cursor* cursor = AsCursor(cur);
+  size_t results = AsTable(cur->pVtab)->result_columns;
+  if (static_cast<size_t>(column) < results) {
+    Result(ctx, cursor->rows[cursor->at][column]);
+  } else if (static_cast<size_t>(column) - results < cursor->args.size()) {
+    Result(ctx, cursor->args[column - results]);
+  } else {
+    sqlite3_result_null(ctx);
+  }
+  return SQLITE_OK;
+}
+
+int Rowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
+  *rowid = static_cast<sqlite3_int64>(AsCursor(cur)->at) + 1;
+  return SQLITE_OK;
+}
+
+const sqlite3_module kModule = {
+    /*iVersion=*/0,
+    /*xCreate=*/nullptr,  // eponymous only: no CREATE VIRTUAL TABLE
+    Connect,
+    BestIndex,
+    Disconnect,
+    /*xDestroy=*/nullptr,
+    Open,
+    Close,
+    Filter,
+    Next,
+    Eof,
+    Column,
+    Rowid,
+};
+
+}  // namespace
+
+int RegisterTableFunction(sqlite3* db, FunctionSlot* slot) {
+  return sqlite3_create_module_v2(db, slot->name.c_str(), &kModule, slot, nullptr);
+}
+
+int DropTableFunctionsExcept(sqlite3* db, const std::vector<std::string>& keep) {
+  std::vector<const char*> names;
+  names.push_back("sprocket_audit");
+  for (const std::string& k : keep) names.push_back(k.c_str());
+  names.push_back(nullptr);
+  return sqlite3_drop_modules(db, names.data());
+}
+
+}  // namespace sprocket
