@@ -65,6 +65,9 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       break;
   }
   if (entry->compiled == nullptr) return Fail(ctx, session, entry->compile_error);
+  if (Status depth = session.CheckCallDepth(def.name); !depth.ok()) {
+    return Fail(ctx, session, depth);
+  }
   std::vector<Value> args;
   args.reserve(argc);
   for (int i = 0; i < argc; ++i) {

@@ -54,6 +54,17 @@ int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a
   return SQLITE_DENY;
 }
 
+Status SessionImpl::CheckCallDepth(std::string_view function) const {
+  if (guest_depth_ < kMaxCallDepth) return Status::Ok();
+  std::string chain;
+  for (size_t i = frames_.size() > 4 ? frames_.size() - 4 : 0; i < frames_.size(); ++i) {
+    if (frames_[i] != nullptr) chain += frames_[i]->name + " → ";
+  }
+  return Status(StatusCode::kResourceExhausted,
+                "function call depth limit (" + std::to_string(kMaxCallDepth) +
+                    ") exceeded: … " + chain + std::string(function));
+}
+
 void SessionImpl::RecordAudit(std::string event, std::string subject, std::string capability,
                               std::string target, std::string detail) {
   state_.audit().Record({.event = std::move(event),

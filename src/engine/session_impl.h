@@ -88,8 +88,14 @@ class SessionImpl {
   // While a GuestScope lives, SQL is prepared for the function of `slot`.
   class GuestScope {
    public:
-    GuestScope(SessionImpl& s, FunctionSlot* slot) : s_(s) { s_.frames_.push_back(slot); }
-    ~GuestScope() { s_.frames_.pop_back(); }
+    GuestScope(SessionImpl& s, FunctionSlot* slot) : s_(s) {
+      s_.frames_.push_back(slot);
+      ++s_.guest_depth_;
+    }
+    ~GuestScope() {
+      --s_.guest_depth_;
+      s_.frames_.pop_back();
+    }
     GuestScope(const GuestScope&) = delete;
     GuestScope& operator=(const GuestScope&) = delete;
    private:
@@ -113,6 +119,12 @@ class SessionImpl {
                    std::string target, std::string detail);
 
   bool in_call() const { return in_call_; }
+
+  // Functions calling functions nest native stack frames (SQLite's VDBE, the runtime);
+  // past this depth a call fails instead of overflowing the stack.
+  static constexpr int kMaxCallDepth = 64;
+  // OK, or the error for a call that would exceed kMaxCallDepth.
+  Status CheckCallDepth(std::string_view function) const;
   HostApiImpl& host() { return *host_; }
 
  private:
@@ -145,6 +157,7 @@ class SessionImpl {
   int64_t data_version_ = -1;
   bool catalog_pending_ = true;
   bool in_call_ = false;
+  int guest_depth_ = 0;
 };
 
 }  // namespace sprocket

@@ -132,6 +132,9 @@ int Filter(sqlite3_vtab_cursor* cur, int given, const char*, int argc, sqlite3_v
                            }() + ")"));
   }
   if (entry.compiled == nullptr) return Fail(cur->pVtab, session, entry.compile_error);
+  if (Status depth = session.CheckCallDepth(def.name); !depth.ok()) {
+    return Fail(cur->pVtab, session, depth);
+  }
   cursor->args.assign(want, Value());
   for (int i = 0; i < argc && i < want; ++i) {
     Value v = ValueFromSqlite(argv[i]);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
 #include "runtime/sql/sql_compile.h"
 
 namespace sprocket::runtime {
@@ -73,6 +74,14 @@ class SqlFunction : public CompiledFunction {
   const std::vector<std::string> statements_;
 };
 
+// True when checking failed only because the body calls the function being created.
+bool CallsItself(const FunctionDef& def, const Status& status) {
+  const std::string suffix = "no such function: " + def.name;
+  const std::string& m = status.message();
+  return m.size() >= suffix.size() &&
+         EqualsIgnoreCase(std::string_view(m).substr(m.size() - suffix.size()), suffix);
+}
+
 class SqlRuntime : public LanguageRuntime {
  public:
   std::string_view name() const override { return "sql"; }
@@ -90,8 +99,13 @@ class SqlRuntime : public LanguageRuntime {
     // Trigger bodies mention NEW and OLD, which only exist when the trigger fires.
     if (options.checker != nullptr && def.kind != FunctionKind::kTrigger) {
       for (std::string& statement : statements) {
-        SPROCKET_ASSIGN_OR_RETURN(statement,
-                                  ResolveArgumentNames(def, statement, *options.checker));
+        auto resolved = ResolveArgumentNames(def, statement, *options.checker);
+        if (resolved.ok()) {
+          statement = std::move(*resolved);
+        } else if (!CallsItself(def, resolved.status())) {
+          return resolved.status();
+        }
+        // A recursive function cannot be checked before it exists: its first call will.
       }
     }
     return std::shared_ptr<CompiledFunction>(std::make_shared<SqlFunction>(std::move(statements)));
