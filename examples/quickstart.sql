@@ -9,7 +9,7 @@ CREATE TABLE products (
 INSERT INTO products (name, price) VALUES
   ('coffee beans', 12.5),
   ('grinder', 80.0),
-  ('mug', 9.0);
+  ('mug', 10.0);
 
 -- Functions are written in a guest language; this one is plain SQL.
 CREATE FUNCTION add_tax(price REAL, rate REAL) RETURNS REAL

@@ -21,6 +21,8 @@ struct Command {
   const char* name;
   const char* arguments;
   const char* help;
+  size_t min_args;  // words after the command
+  size_t max_args;
   Status (*run)(const std::vector<std::string>& args, Shell& shell);
 };
 
@@ -65,8 +67,9 @@ Status PrintDefinitions(Shell& shell, std::string_view sql, const std::vector<Va
 }
 
 Status RunTables(const std::vector<std::string>& args, Shell& shell) {
-  std::string sql = std::string("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND ") +
-                    kUserObjectFilter;
+  std::string sql =
+      std::string("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND ") +
+      kUserObjectFilter;
   std::vector<Value> params;
   if (args.size() > 1) {
     sql += " AND name LIKE ?1";
@@ -102,19 +105,19 @@ Status RunSchema(const std::vector<std::string>& args, Shell& shell) {
     function_filter = " WHERE name = ?1";
     trigger_filter = " WHERE name = ?1 OR table_name = ?1";
   }
-  SPROCKET_RETURN_IF_ERROR(PrintDefinitions(
-      shell,
-      std::string("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND ") +
-          kUserObjectFilter + schema_filter + " ORDER BY rowid",
-      params));
+  SPROCKET_RETURN_IF_ERROR(
+      PrintDefinitions(shell,
+                       std::string("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND ") +
+                           kUserObjectFilter + schema_filter + " ORDER BY rowid",
+                       params));
   // Functions before triggers: a trigger names its function.
   SPROCKET_RETURN_IF_ERROR(PrintDefinitions(
       shell, "SELECT definition FROM sprocket_functions" + function_filter + " ORDER BY name",
       params));
-  return PrintDefinitions(shell,
-                          "SELECT definition FROM sprocket_triggers" + trigger_filter +
-                              " ORDER BY table_name, name",
-                          params);
+  return PrintDefinitions(
+      shell,
+      "SELECT definition FROM sprocket_triggers" + trigger_filter + " ORDER BY table_name, name",
+      params);
 }
 
 Status RunMode(const std::vector<std::string>& args, Shell& shell);
@@ -136,44 +139,32 @@ Status RunQuit(const std::vector<std::string>& args, Shell& shell) {
   return Status::Ok();
 }
 
-// `min_args`/`max_args` count the words after the command.
-struct Entry {
-  Command command;
-  size_t min_args;
-  size_t max_args;
-};
-
-const Entry kCommands[] = {
-    {{".functions", "", "List functions: name, language, arguments, returns, volatility",
-      RunFunctions}, 0, 0},
-    {{".headers", "on|off", "Show or hide column headers", RunHeaders}, 1, 1},
-    {{".help", "", "Show this message", RunHelp}, 0, 0},
-    {{".mode", "table|csv|json", "Set the output mode (without argument: show it)", RunMode},
-     0, 1},
-    {{".quit", "", "Exit the shell", RunQuit}, 0, 0},
-    {{".exit", "", "Exit the shell", RunQuit}, 0, 0},
-    {{".read", "FILE", "Run the SQL and dot commands in FILE", RunRead}, 1, 1},
-    {{".schema", "[NAME]", "Show CREATE statements of tables, views, functions, triggers",
-      RunSchema}, 0, 1},
-    {{".tables", "[PATTERN]", "List tables and views (optionally those LIKE PATTERN)",
-      RunTables}, 0, 1},
-    {{".timer", "on|off", "Print the run time of each statement", RunTimer}, 1, 1},
-    {{".triggers", "", "List triggers with their table, timing, events and function",
-      RunTriggers}, 0, 0},
+const Command kCommands[] = {
+    {".functions", "", "List functions", 0, 0, RunFunctions},
+    {".headers", "on|off", "Show or hide column headers", 1, 1, RunHeaders},
+    {".help", "", "Show this message", 0, 0, RunHelp},
+    {".mode", "table|csv|json", "Set the output mode (without argument: show it)", 0, 1, RunMode},
+    {".quit", "", "Exit the shell", 0, 0, RunQuit},
+    {".exit", "", "Exit the shell", 0, 0, RunQuit},
+    {".read", "FILE", "Run the SQL and dot commands in FILE", 1, 1, RunRead},
+    {".schema", "[NAME]", "Show the CREATE statements of tables, functions, triggers", 0, 1,
+     RunSchema},
+    {".tables", "[PATTERN]", "List tables and views (those LIKE PATTERN)", 0, 1, RunTables},
+    {".timer", "on|off", "Print the run time of each statement", 1, 1, RunTimer},
+    {".triggers", "", "List triggers", 0, 0, RunTriggers},
 };
 
 const Command& FindCommand(std::string_view name) {
-  for (const Entry& entry : kCommands) {
-    if (name == entry.command.name) return entry.command;
+  for (const Command& command : kCommands) {
+    if (name == command.name) return command;
   }
-  static const Command kNone{nullptr, "", "", nullptr};
+  static const Command kNone{"", "", "", 0, 0, nullptr};
   return kNone;
 }
 
 Status RunMode(const std::vector<std::string>& args, Shell& shell) {
   if (args.size() == 1) {
-    shell.out() << "current output mode: " << OutputModeName(shell.settings().output.mode)
-                << "\n";
+    shell.out() << "current output mode: " << OutputModeName(shell.settings().output.mode) << "\n";
     shell.out().flush();
     return Status::Ok();
   }
@@ -222,12 +213,12 @@ std::vector<std::string> SplitDotCommand(std::string_view line) {
 
 std::string DotCommandHelp() {
   std::string out;
-  for (const Entry& entry : kCommands) {
-    std::string usage = entry.command.name;
-    if (*entry.command.arguments != '\0') usage += std::string(" ") + entry.command.arguments;
+  for (const Command& command : kCommands) {
+    std::string usage = command.name;
+    if (*command.arguments != '\0') usage += std::string(" ") + command.arguments;
     out += usage;
     out.append(usage.size() < 24 ? 24 - usage.size() : 1, ' ');
-    out += entry.command.help;
+    out += command.help;
     out += '\n';
   }
   return out;
@@ -236,14 +227,13 @@ std::string DotCommandHelp() {
 Status RunDotCommand(std::string_view line, Shell& shell) {
   std::vector<std::string> args = SplitDotCommand(line);
   if (args.empty()) return Status::Ok();
-  for (const Entry& entry : kCommands) {
-    if (args[0] != entry.command.name) continue;
+  for (const Command& command : kCommands) {
+    if (args[0] != command.name) continue;
     size_t given = args.size() - 1;
-    if (given < entry.min_args || given > entry.max_args) return Usage(entry.command);
-    return entry.command.run(args, shell);
+    if (given < command.min_args || given > command.max_args) return Usage(command);
+    return command.run(args, shell);
   }
-  return Status(StatusCode::kInvalidArgument,
-                "unknown command \"" + args[0] + "\" (see .help)");
+  return Status(StatusCode::kInvalidArgument, "unknown command \"" + args[0] + "\" (see .help)");
 }
 
 }  // namespace sprocket::cli

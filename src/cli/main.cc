@@ -9,12 +9,11 @@
 // exit 1; they exit 0 on success.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/output.h"
 #include "cli/shell.h"
@@ -49,9 +48,8 @@ void PrintVersion() {
 // Guest log output (sprocket.log, console.*) goes to stderr. Called from any thread;
 // one fprintf per message keeps lines whole.
 void LogToStderr(LogLevel level, std::string_view function, std::string_view message) {
-  std::fprintf(stderr, "%s: %.*s: %.*s\n", LogLevelName(level),
-               static_cast<int>(function.size()), function.data(),
-               static_cast<int>(message.size()), message.data());
+  std::fprintf(stderr, "%s: %.*s: %.*s\n", LogLevelName(level), static_cast<int>(function.size()),
+               function.data(), static_cast<int>(message.size()), message.data());
 }
 
 int Run(const Arguments& args, bool interactive_allowed) {

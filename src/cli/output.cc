@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "common/strings.h"
 
@@ -91,9 +90,12 @@ std::optional<OutputMode> ParseOutputMode(std::string_view name) {
 
 const char* OutputModeName(OutputMode mode) {
   switch (mode) {
-    case OutputMode::kTable: return "table";
-    case OutputMode::kCsv: return "csv";
-    case OutputMode::kJson: return "json";
+    case OutputMode::kTable:
+      return "table";
+    case OutputMode::kCsv:
+      return "csv";
+    case OutputMode::kJson:
+      return "json";
   }
   return "table";
 }

@@ -1,8 +1,8 @@
 #include "cli/output.h"
 
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 namespace sprocket::cli {
 namespace {
@@ -77,8 +77,9 @@ TEST(FormatJsonTest, TypedValues) {
   ResultSet result = MakeResult(
       {"i", "r", "t", "n", "b"},
       {{1, 120.0, "say \"hi\"\n", Value(), Value::FromBlob(std::string("\x00\x0a\xff", 3))}});
-  EXPECT_EQ(FormatJson(result),
-            "[{\"i\":1,\"r\":120.0,\"t\":\"say \\\"hi\\\"\\n\",\"n\":null,\"b\":\"\\\\x000aff\"}]\n");
+  EXPECT_EQ(
+      FormatJson(result),
+      "[{\"i\":1,\"r\":120.0,\"t\":\"say \\\"hi\\\"\\n\",\"n\":null,\"b\":\"\\\\x000aff\"}]\n");
 }
 
 TEST(FormatJsonTest, RowsAndEmpty) {

@@ -1,5 +1,7 @@
 #include "cli/shell.h"
 
+#include <editline/readline.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -8,8 +10,6 @@
 #include <memory>
 #include <sstream>
 #include <utility>
-
-#include <editline/readline.h>
 
 #include "cli/dot_commands.h"
 #include "common/strings.h"
@@ -43,7 +43,13 @@ bool IsDotCommandLine(std::string_view line) { return !line.empty() && line.fron
 Shell::Shell(Session& session, std::ostream& out, std::ostream& err, ShellSettings settings)
     : session_(session), out_(out), err_(err), settings_(std::move(settings)) {}
 
-void Shell::Print(const ResultSet& result) { WriteResult(result, settings_.output, out_); }
+void Shell::Print(const ResultSet& result) {
+  // Tables one after another are easier to read with a blank line between them.
+  bool table = settings_.output.mode == OutputMode::kTable;
+  if (table && printed_table_) out_ << "\n";
+  printed_table_ = table;
+  WriteResult(result, settings_.output, out_);
+}
 
 Status Shell::RunSql(std::string_view sql) {
   auto start = std::chrono::steady_clock::now();
@@ -61,27 +67,40 @@ Status Shell::RunSql(std::string_view sql) {
       });
 }
 
-Status Shell::RunScript(std::istream& in) {
-  std::string pending;  // SQL read but not yet run: an incomplete statement
+Status Shell::RunScript(std::istream& in, std::string_view source) {
+  // Errors from a named source say where the failing statement or command starts.
+  auto located = [&](const Status& status, int line) {
+    if (status.ok() || source.empty()) return status;
+    return status.WithContext(std::string(source) + ":" + std::to_string(line));
+  };
+  std::string pending;   // SQL read but not yet run: an incomplete statement
+  int pending_line = 0;  // where `pending` starts
+  int line_number = 0;
   std::string line;
   while (!quit_requested_ && std::getline(in, line)) {
+    ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     // `pending` is never a complete statement here: those run at once.
     if (pending.empty() && IsDotCommandLine(line)) {
-      SPROCKET_RETURN_IF_ERROR(RunDotCommand(line, *this));
+      SPROCKET_RETURN_IF_ERROR(located(RunDotCommand(line, *this), line_number));
       continue;
     }
     if (pending.empty() && Trim(line).empty()) continue;
+    if (pending.empty()) pending_line = line_number;
     pending += line;
     pending += '\n';
     if (sql::IsCompleteStatement(pending)) {
-      if (!Trim(pending).empty()) SPROCKET_RETURN_IF_ERROR(RunSql(pending));
+      if (!Trim(pending).empty()) {
+        SPROCKET_RETURN_IF_ERROR(located(RunSql(pending), pending_line));
+      }
       pending.clear();
     }
   }
   // A last statement without ';' still runs; an unterminated one fails with the
   // engine's message.
-  if (!quit_requested_ && !Trim(pending).empty()) return RunSql(pending);
+  if (!quit_requested_ && !Trim(pending).empty()) {
+    return located(RunSql(pending), pending_line);
+  }
   return Status::Ok();
 }
 
@@ -98,7 +117,7 @@ Status Shell::RunFile(const std::string& path) {
                   ".read nested more than " + std::to_string(kMaxReadDepth) + " deep");
   }
   ++read_depth_;
-  Status status = RunScript(in);
+  Status status = RunScript(in, path);
   --read_depth_;
   if (status.ok() && in.bad()) {
     return Status(StatusCode::kIoError, "cannot read \"" + path + "\"");

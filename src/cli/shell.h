@@ -32,10 +32,11 @@ class Shell {
   // Runs a script read line by line: SQL statements, and dot commands on lines that start
   // with '.' where no statement is pending (a '.' inside a function body is SQL). Each
   // statement runs as soon as it is complete. Stops at the first error or at .quit.
-  Status RunScript(std::istream& in);
+  // With a `source` name (a file), an error says where: "script.sql:12: <message>".
+  Status RunScript(std::istream& in, std::string_view source = "");
   Status RunScript(std::string_view script);
-  // RunScript on the contents of the file at `path` (.read, -f). Fails with kNotFound or
-  // kIoError when the file cannot be read.
+  // RunScript on the file at `path` (.read, -f), with `path` as the source. Fails with
+  // kNotFound or kIoError when the file cannot be read.
   Status RunFile(const std::string& path);
   // Runs SQL (one or more complete statements) and prints the results.
   Status RunSql(std::string_view sql);
@@ -45,7 +46,7 @@ class Shell {
   // Returns the process exit code.
   int RunInteractive();
 
-  // Prints `result` in the current output mode.
+  // Prints `result` in the current output mode (tables separated by a blank line).
   void Print(const ResultSet& result);
 
   ShellSettings& settings() { return settings_; }
@@ -63,7 +64,8 @@ class Shell {
   std::ostream& err_;
   ShellSettings settings_;
   bool quit_requested_ = false;
-  int read_depth_ = 0;  // nesting of .read, bounded against a file that reads itself
+  bool printed_table_ = false;  // the last result printed was a table
+  int read_depth_ = 0;          // nesting of .read, bounded against a file that reads itself
 };
 
 // True when `line` is a dot command (starts with '.', like ".tables").

@@ -101,7 +101,17 @@ Status SessionImpl::ErrorFor(int rc, std::string_view sql, sql::Position positio
                       std::to_string(at.column) + ": " +
                       message.substr(0, message.size() - kSyntax.size()));
   }
-  return Status(StatusCodeFromSqlite(rc), std::move(message));
+  StatusCode code = StatusCodeFromSqlite(rc);
+  if ((rc & 0xff) == SQLITE_ERROR) {
+    // SQLite reports most compile errors as SQLITE_ERROR; give them their SQLSTATE class.
+    if (message.rfind("no such ", 0) == 0) code = StatusCode::kNotFound;
+    if (message.find("syntax error") != std::string::npos ||
+        message.rfind("incomplete input", 0) == 0) {
+      code = StatusCode::kSyntaxError;
+    }
+    if (message.find("already exists") != std::string::npos) code = StatusCode::kAlreadyExists;
+  }
+  return Status(code, std::move(message));
 }
 
 Result<StmtPtr> SessionImpl::PrepareChecked(std::string_view sql, sql::Position position) {

@@ -78,7 +78,7 @@ expect_eq "table without header" "1" "$OUT"
 STDIN="SELECT 1 AS n, 'x' AS s, NULL AS z, 2.5 AS r;"
 run
 expect_eq "default database is :memory:, table alignment" \
-  "n  s  z     r${nl}-  -  ----  ---${nl}1  x  NULL  2.5" "$OUT"
+  "n  s  z       r${nl}-  -  ----  ---${nl}1  x  NULL  2.5" "$OUT"
 
 run --csv :memory: "SELECT 'a,b' AS t, NULL AS n, '' AS e, 'say \"hi\"' AS q"
 expect_eq "csv quoting and NULL" "t,n,e,q${nl}\"a,b\",,\"\",\"say \"\"hi\"\"\"" "$OUT"
@@ -94,6 +94,9 @@ expect_eq "--csv and --json exclude each other" 1 "$(( CODE != 0 ))"
 # Statements that return no columns print nothing; each query prints its own result.
 run --csv :memory: "CREATE TABLE t(a); INSERT INTO t VALUES (1), (2); SELECT a FROM t; SELECT count(*) AS n FROM t"
 expect_eq "only queries print" "a${nl}1${nl}2${nl}n${nl}2" "$OUT"
+
+run :memory: "SELECT 1 AS a; SELECT 2 AS b"
+expect_eq "tables are separated by a blank line" "a${nl}-${nl}1${nl}${nl}b${nl}-${nl}2" "$OUT"
 
 # --- version -----------------------------------------------------------------------------
 run --version
@@ -151,6 +154,11 @@ EOF
 run --csv -f "$TMP/script.sql" "$TMP/f.db"
 expect_eq "-f exit code" 0 "$CODE"
 expect_eq "-f output" "name,price${nl}apple,1.5${nl}pear,2.0" "$OUT"
+
+printf 'SELECT 1;\n\n-- next\nSELECT *\n  FROM nope;\nSELECT 2;\n' >"$TMP/bad.sql"
+run -f "$TMP/bad.sql"
+expect_eq "-f error exit code" 1 "$CODE"
+expect_eq "-f error names file and line" "Error: $TMP/bad.sql:4: no such table: nope" "$ERR"
 
 run -f "$TMP/missing.sql"
 expect_eq "-f missing file exit code" 1 "$CODE"

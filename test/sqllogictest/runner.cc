@@ -42,8 +42,8 @@ class TempDir {
  public:
   TempDir() {
     const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base ? base : "/tmp") +
-                          "/sprocket-slt-XXXXXX";
+    std::string pattern =
+        std::string(base != nullptr && *base ? base : "/tmp") + "/sprocket-slt-XXXXXX";
     if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }
   ~TempDir() {
@@ -101,6 +101,7 @@ class FileRun {
       }
       ++summary_.records_failed;
       passed = false;
+      while (!failure.empty() && failure.back() == '\n') failure.pop_back();
       out_ << display_path_ << ":" << record.line << ": " << failure << "\n";
       out_.flush();
       if (!options_.keep_going) break;
@@ -166,8 +167,7 @@ class FileRun {
 
     if (record.kind == RecordKind::kStatementOk) {
       if (result.ok()) return "";
-      return "statement failed" + Describe(record, sql) +
-             "error: " + result.status().ToString();
+      return "statement failed" + Describe(record, sql) + "error: " + result.status().ToString();
     }
     if (record.kind == RecordKind::kStatementError) {
       const std::string expected = Expand(record.expected_error);
@@ -177,8 +177,8 @@ class FileRun {
       }
       // ToString() is "<code name>: <message>", so the code's name may be matched too.
       if (result.status().ToString().find(expected) != std::string::npos) return "";
-      return "wrong error" + Describe(record, sql) + "expected an error containing: " +
-             expected + "\nactual error: " + result.status().ToString();
+      return "wrong error" + Describe(record, sql) + "expected an error containing: " + expected +
+             "\nactual error: " + result.status().ToString();
     }
     // kQuery
     if (!result.ok()) {
@@ -258,11 +258,11 @@ bool Runner::RunText(std::string_view text, const std::string& display_path,
 
 std::string Runner::SummaryLine() const {
   const Summary& s = summary_;
-  return std::to_string(s.files_passed + s.files_failed) + " file(s): " +
-         std::to_string(s.files_passed) + " passed, " + std::to_string(s.files_failed) +
-         " failed; records: " + std::to_string(s.records_passed) + " passed, " +
-         std::to_string(s.records_failed) + " failed, " + std::to_string(s.records_skipped) +
-         " skipped";
+  return std::to_string(s.files_passed + s.files_failed) +
+         " file(s): " + std::to_string(s.files_passed) + " passed, " +
+         std::to_string(s.files_failed) + " failed; records: " + std::to_string(s.records_passed) +
+         " passed, " + std::to_string(s.records_failed) + " failed, " +
+         std::to_string(s.records_skipped) + " skipped";
 }
 
 }  // namespace sprocket::slt

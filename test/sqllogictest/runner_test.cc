@@ -1,8 +1,8 @@
 #include "sqllogictest/runner.h"
 
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 namespace sprocket::slt {
 namespace {

@@ -194,8 +194,9 @@ class Parser {
   void ParseQuery(const std::vector<std::string>& words, Record record) {
     record.kind = RecordKind::kQuery;
     if (words.size() < 2 || !IsLetters(words[1])) {
-      Lint(record.line, "usage: query <column types, e.g. ITR> [rowsort|nosort|valuesort] "
-                        "[connection]");
+      Lint(record.line,
+           "usage: query <column types, e.g. ITR> [rowsort|nosort|valuesort] "
+           "[connection]");
       return SkipRecord();
     }
     record.types = words[1];

@@ -48,9 +48,9 @@ enum class SortMode {
 
 struct Record {
   RecordKind kind = RecordKind::kStatementOk;
-  int line = 0;            // 1-based line of the record's first line
-  std::string connection;  // named Session ("con2"); empty for the default one
-  std::string sql;         // statement and query records
+  int line = 0;                // 1-based line of the record's first line
+  std::string connection;      // named Session ("con2"); empty for the default one
+  std::string sql;             // statement and query records
   std::string expected_error;  // kStatementError: a substring of the error
   std::string types;           // kQuery: one letter per column ("ITR")
   SortMode sort = SortMode::kNoSort;

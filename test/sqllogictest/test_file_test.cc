@@ -82,8 +82,7 @@ TEST(TestFileTest, BareStatementErrorIsLint) {
       "\n");
   ASSERT_EQ(file.lint_errors.size(), 2u) << LintMessages(file);
   EXPECT_EQ(file.lint_errors[0].line, 5);
-  EXPECT_NE(file.lint_errors[0].message.find("must name the expected error"),
-            std::string::npos);
+  EXPECT_NE(file.lint_errors[0].message.find("must name the expected error"), std::string::npos);
   EXPECT_EQ(file.lint_errors[1].line, 8);
   EXPECT_TRUE(file.records.empty());
 }
@@ -170,8 +169,7 @@ TEST(TestFileTest, UnknownCommandIsLint) {
 
 TEST(TestFileTest, CrLfLines) {
   TestFile file = ParseTestFile(
-      "# name: test/sql/x.test\r\n\r\nquery I\r\nSELECT 1\r\n----\r\n1\r\n",
-      "test/sql/x.test");
+      "# name: test/sql/x.test\r\n\r\nquery I\r\nSELECT 1\r\n----\r\n1\r\n", "test/sql/x.test");
   ASSERT_TRUE(file.lint_errors.empty()) << LintMessages(file);
   ASSERT_EQ(file.records.size(), 1u);
   EXPECT_EQ(file.records[0].expected, std::vector<std::string>{"1"});
@@ -208,8 +206,7 @@ TEST(ResultsTest, ComparesRows) {
   EXPECT_EQ(CompareResult(Query("IT", SortMode::kRowSort, {"1\tNULL", "2\ty"}), result), "");
   // Value mode: one value per line.
   EXPECT_EQ(CompareResult(Query("IT", SortMode::kNoSort, {"2", "y", "1", "NULL"}), result), "");
-  EXPECT_EQ(CompareResult(Query("IT", SortMode::kValueSort, {"1", "2", "NULL", "y"}), result),
-            "");
+  EXPECT_EQ(CompareResult(Query("IT", SortMode::kValueSort, {"1", "2", "NULL", "y"}), result), "");
 }
 
 TEST(ResultsTest, ColumnCountMustMatch) {
