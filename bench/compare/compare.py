@@ -740,7 +740,15 @@ class SqliteRunner:
                         break
         except OSError:
             pass
-        return f"SQLite {sqlite3.sqlite_version} ({path})"
+        text = f"SQLite {sqlite3.sqlite_version} ({path})"
+        try:  # the sqlite3 CLI is the reference build; say so when Python loaded another
+            cli = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True,
+                                 timeout=10).stdout.split()
+            if cli and cli[0] != sqlite3.sqlite_version:
+                text += f" [WARNING: differs from the sqlite3 CLI's SQLite {cli[0]}]"
+        except (OSError, subprocess.SubprocessError):
+            pass
+        return text
 
     @staticmethod
     def prelude() -> str:
@@ -1104,8 +1112,8 @@ def main(argv: list[str]) -> int:
         print("compare.py: no rows selected", file=sys.stderr)
         return 2
 
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        signal.signal(sig, _on_signal)
+    handled = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+    previous = {sig: signal.signal(sig, _on_signal) for sig in handled}
 
     started = time.monotonic()
     synchronous = DURABILITY[args.durability]["sqlite_synchronous"]
@@ -1155,6 +1163,8 @@ def main(argv: list[str]) -> int:
                     result = Result(w, args.rows, error=one_line(str(e)))
                 except subprocess.TimeoutExpired:
                     result = Result(w, args.rows, error=f"timed out after {args.timeout:.0f} s")
+                except Exception as e:  # a harness bug in one row must not lose the table
+                    result = Result(w, args.rows, error=one_line(f"{type(e).__name__}: {e}"))
             results.append(result)
             shown = f"{result.median:,.0f} rows/s" if result.error is None \
                 else f"n/a ({result.error})"
@@ -1163,13 +1173,13 @@ def main(argv: list[str]) -> int:
         progress(f"interrupted by {e}; cleaning up")
         return 128 + e.signum
     finally:
-        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        for sig in handled:  # a second Ctrl-C must not cut the cleanup short
             signal.signal(sig, signal.SIG_IGN)
         if pg is not None:
             pg.stop()
         shutil.rmtree(base_dir, ignore_errors=True)
-        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-            signal.signal(sig, signal.SIG_DFL)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
     by_key = {r.workload.key: r for r in results}
     for r in results:
