@@ -71,6 +71,20 @@ Value ColumnValue(sqlite3_stmt* stmt, int column) {
   }
 }
 
+void ResultValue(sqlite3_context* ctx, const Value& v) {
+  switch (v.type()) {
+    case ValueType::kNull: sqlite3_result_null(ctx); break;
+    case ValueType::kInteger: sqlite3_result_int64(ctx, v.integer()); break;
+    case ValueType::kReal: sqlite3_result_double(ctx, v.real()); break;
+    case ValueType::kText:
+      sqlite3_result_text64(ctx, v.text().data(), v.text().size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      break;
+    case ValueType::kBlob:
+      sqlite3_result_blob64(ctx, v.blob().data(), v.blob().size(), SQLITE_TRANSIENT);
+      break;
+  }
+}
+
 Value ValueFromSqlite(sqlite3_value* value) {
   switch (sqlite3_value_type(value)) {
     case SQLITE_INTEGER: return Value(static_cast<int64_t>(sqlite3_value_int64(value)));

@@ -34,6 +34,9 @@ int BindValue(sqlite3_stmt* stmt, int index, const Value& value);
 
 // The value of `column` of the current row.
 Value ColumnValue(sqlite3_stmt* stmt, int column);
+// Sets a user-defined function's (or virtual table column's) result.
+void ResultValue(sqlite3_context* ctx, const Value& value);
+
 // A value passed to a user-defined function.
 Value ValueFromSqlite(sqlite3_value* value);
 

@@ -11,20 +11,6 @@ namespace sprocket {
 
 namespace {
 
-void ResultValue(sqlite3_context* ctx, const Value& v) {
-  switch (v.type()) {
-    case ValueType::kNull: sqlite3_result_null(ctx); break;
-    case ValueType::kInteger: sqlite3_result_int64(ctx, v.integer()); break;
-    case ValueType::kReal: sqlite3_result_double(ctx, v.real()); break;
-    case ValueType::kText:
-      sqlite3_result_text64(ctx, v.text().data(), v.text().size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-      break;
-    case ValueType::kBlob:
-      sqlite3_result_blob64(ctx, v.blob().data(), v.blob().size(), SQLITE_TRANSIENT);
-      break;
-  }
-}
-
 void Fail(sqlite3_context* ctx, SessionImpl& session, const Status& status) {
   session.SetFunctionError(status);
   sqlite3_result_error(ctx, status.message().c_str(), static_cast<int>(status.message().size()));
@@ -64,38 +50,22 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     case runtime::FunctionKind::kScalar:
       break;
   }
-  if (entry->compiled == nullptr) return Fail(ctx, session, entry->compile_error);
-  if (Status depth = session.CheckCallDepth(def.name); !depth.ok()) {
-    return Fail(ctx, session, depth);
-  }
   std::vector<Value> args;
-  args.reserve(argc);
-  for (int i = 0; i < argc; ++i) {
-    Value v = ValueFromSqlite(argv[i]);
-    if (v.is_null() && def.strict) {
-      sqlite3_result_null(ctx);
-      return;
-    }
-    auto converted = runtime::ConvertToDeclared(v, def.params[i].type);
-    if (!converted.ok()) {
-      std::string which = "argument " + std::to_string(i + 1);
-      if (!def.params[i].name.empty()) which += " (" + def.params[i].name + ")";
-      return Fail(ctx, session,
-                  Status(StatusCode::kInvalidArgument, "function " + Name(def) + " " + which +
-                                                           ": " + converted.status().message()));
-    }
-    args.push_back(std::move(*converted));
+  bool strict_null = false;
+  if (Status st = ConvertArguments(def, argc, argv, &args, &strict_null); !st.ok()) {
+    return Fail(ctx, session, st);
   }
-  if (entry->instance == nullptr) {
-    auto instance = entry->compiled->CreateInstance();
-    if (!instance.ok()) return Fail(ctx, session, instance.status());
-    entry->instance = std::move(*instance);
+  if (strict_null) {
+    sqlite3_result_null(ctx);
+    return;
   }
+  Result<runtime::Instance*> instance = InstanceFor(session, *slot);
+  if (!instance.ok()) return Fail(ctx, session, instance.status());
   Result<Value> result = Status(StatusCode::kInternal, "not called");
   {
     SessionImpl::GuestScope guest(session, slot);
     runtime::CallContext context(session.host(), def);
-    result = entry->instance->Call(context, args);
+    result = (*instance)->Call(context, args);
   }
   // The call may have replaced the entry (it cannot: DDL is refused to guests), but the
   // record pointer is re-read to be safe.
@@ -115,6 +85,39 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 }
 
 }  // namespace
+
+Status ConvertArguments(const runtime::FunctionDef& def, int argc, sqlite3_value** argv,
+                        std::vector<Value>* args, bool* strict_null) {
+  *strict_null = false;
+  args->clear();
+  args->reserve(argc);
+  for (int i = 0; i < argc && i < static_cast<int>(def.params.size()); ++i) {
+    Value v = ValueFromSqlite(argv[i]);
+    if (v.is_null() && def.strict) {
+      *strict_null = true;
+      return Status::Ok();
+    }
+    auto converted = runtime::ConvertToDeclared(v, def.params[i].type);
+    if (!converted.ok()) {
+      std::string which = "argument " + std::to_string(i + 1);
+      if (!def.params[i].name.empty()) which += " (" + def.params[i].name + ")";
+      return Status(StatusCode::kInvalidArgument,
+                    "function " + Name(def) + " " + which + ": " + converted.status().message());
+    }
+    args->push_back(std::move(*converted));
+  }
+  return Status::Ok();
+}
+
+Result<runtime::Instance*> InstanceFor(SessionImpl& session, FunctionSlot& slot) {
+  FunctionEntry& entry = *slot.entry;
+  if (entry.compiled == nullptr) return entry.compile_error;
+  SPROCKET_RETURN_IF_ERROR(session.CheckCallDepth(entry.record->def.name));
+  if (entry.instance == nullptr) {
+    SPROCKET_ASSIGN_OR_RETURN(entry.instance, entry.compiled->CreateInstance());
+  }
+  return entry.instance.get();
+}
 
 int RegisterFunction(sqlite3* db, FunctionSlot* slot) {
   int flags = SQLITE_UTF8;

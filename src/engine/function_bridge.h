@@ -7,9 +7,25 @@
 
 #include <sqlite3.h>
 
+#include <vector>
+
+#include "runtime/runtime.h"
+#include "sprocket/status.h"
+
 namespace sprocket {
 
 struct FunctionSlot;
+class SessionImpl;
+
+// Converts the arguments SQLite passes to the declared parameter types of `def`. Sets
+// *strict_null (and converts nothing more) when `def` is STRICT and an argument is NULL:
+// the function must not be called. Errors name the function and the argument.
+Status ConvertArguments(const runtime::FunctionDef& def, int argc, sqlite3_value** argv,
+                        std::vector<Value>* args, bool* strict_null);
+
+// The warm instance of `slot`'s function, created on first use, after checking that the
+// function compiled and that the call depth allows another call.
+Result<runtime::Instance*> InstanceFor(SessionImpl& session, FunctionSlot& slot);
 
 // sqlite3_create_function_v2 for `slot` (its name, arity and determinism).
 int RegisterFunction(sqlite3* db, FunctionSlot* slot);

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "common/strings.h"
+#include "engine/function_bridge.h"
 #include "engine/host_api_impl.h"
 #include "engine/session_impl.h"
 #include "runtime/types.h"
@@ -131,34 +132,18 @@ int Filter(sqlite3_vtab_cursor* cur, int given, const char*, int argc, sqlite3_v
                              return Join(p, ", ");
                            }() + ")"));
   }
-  if (entry.compiled == nullptr) return Fail(cur->pVtab, session, entry.compile_error);
-  if (Status depth = session.CheckCallDepth(def.name); !depth.ok()) {
-    return Fail(cur->pVtab, session, depth);
+  bool strict_null = false;
+  if (Status st = ConvertArguments(def, argc, argv, &cursor->args, &strict_null); !st.ok()) {
+    return Fail(cur->pVtab, session, st);
   }
-  cursor->args.assign(want, Value());
-  for (int i = 0; i < argc && i < want; ++i) {
-    Value v = ValueFromSqlite(argv[i]);
-    if (v.is_null() && def.strict) return SQLITE_OK;  // STRICT: no rows
-    auto converted = runtime::ConvertToDeclared(v, def.params[i].type);
-    if (!converted.ok()) {
-      std::string which = "argument " + std::to_string(i + 1);
-      if (!def.params[i].name.empty()) which += " (" + def.params[i].name + ")";
-      return Fail(cur->pVtab, session,
-                  Status(StatusCode::kInvalidArgument,
-                         "function " + name + " " + which + ": " + converted.status().message()));
-    }
-    cursor->args[i] = std::move(*converted);
-  }
-  if (entry.instance == nullptr) {
-    auto instance = entry.compiled->CreateInstance();
-    if (!instance.ok()) return Fail(cur->pVtab, session, instance.status());
-    entry.instance = std::move(*instance);
-  }
+  if (strict_null) return SQLITE_OK;  // STRICT: no rows
+  Result<runtime::Instance*> instance = InstanceFor(session, *slot);
+  if (!instance.ok()) return Fail(cur->pVtab, session, instance.status());
   Result<runtime::Rows> rows = Status(StatusCode::kInternal, "not called");
   {
     SessionImpl::GuestScope guest(session, slot);
     runtime::CallContext context(session.host(), def);
-    rows = entry.instance->CallTable(context, cursor->args);
+    rows = (*instance)->CallTable(context, cursor->args);
   }
   if (!rows.ok()) return Fail(cur->pVtab, session, rows.status());
   std::vector<runtime::Param> columns = ResultColumns(def);
@@ -196,27 +181,13 @@ int Eof(sqlite3_vtab_cursor* cur) {
   return cursor->at >= cursor->rows.size();
 }
 
-void Result(sqlite3_context* ctx, const Value& v) {
-  switch (v.type()) {
-    case ValueType::kNull: sqlite3_result_null(ctx); break;
-    case ValueType::kInteger: sqlite3_result_int64(ctx, v.integer()); break;
-    case ValueType::kReal: sqlite3_result_double(ctx, v.real()); break;
-    case ValueType::kText:
-      sqlite3_result_text64(ctx, v.text().data(), v.text().size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-      break;
-    case ValueType::kBlob:
-      sqlite3_result_blob64(ctx, v.blob().data(), v.blob().size(), SQLITE_TRANSIENT);
-      break;
-  }
-}
-
 int Column(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int column) {
   Cursor* cursor = AsCursor(cur);
   size_t results = AsTable(cur->pVtab)->result_columns;
   if (static_cast<size_t>(column) < results) {
-    Result(ctx, cursor->rows[cursor->at][column]);
+    ResultValue(ctx, cursor->rows[cursor->at][column]);
   } else if (static_cast<size_t>(column) - results < cursor->args.size()) {
-    Result(ctx, cursor->args[column - results]);
+    ResultValue(ctx, cursor->args[column - results]);
   } else {
     sqlite3_result_null(ctx);
   }
