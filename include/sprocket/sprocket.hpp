@@ -117,6 +117,11 @@ class Session {
   // True when no explicit transaction is open.
   bool autocommit() const;
 
+  // Makes the statement this session is running fail soon with kCancelled ("interrupted"),
+  // rolling back that statement. Safe to call from another thread or a signal handler;
+  // does nothing when no statement is running.
+  void Interrupt();
+
   SessionImpl& impl() { return *impl_; }  // internal
 
  private:

@@ -28,6 +28,7 @@ enum class StatusCode {
   kBusy,                 // 55P03 the database is locked
   kNotSupported,         // 0A000 valid, but not (yet) supported
   kIoError,              // 58030 the file system failed
+  kCancelled,            // 57014 interrupted by Session::Interrupt
   kInternal,             // XX000 a bug
 };
 

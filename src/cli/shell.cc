@@ -2,6 +2,9 @@
 
 #include <editline/readline.h>
 
+#include <signal.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +33,34 @@ std::string HistoryPath() {
   if (home == nullptr || *home == '\0') return "";
   return std::string(home) + "/.sprocket_history";
 }
+
+// The session whose statement Ctrl-C interrupts, while one runs.
+std::atomic<Session*> g_running{nullptr};
+
+extern "C" void OnInterrupt(int) {
+  if (Session* s = g_running.load()) s->Interrupt();
+}
+
+// While it lives, Ctrl-C interrupts the running statement instead of ending the shell.
+class InterruptScope {
+ public:
+  explicit InterruptScope(Session& session) {
+    g_running.store(&session);
+    struct sigaction action = {};
+    action.sa_handler = OnInterrupt;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &previous_);
+  }
+  ~InterruptScope() {
+    sigaction(SIGINT, &previous_, nullptr);
+    g_running.store(nullptr);
+  }
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+
+ private:
+  struct sigaction previous_ = {};
+};
 
 // Frees the line readline() returns.
 struct FreeDeleter {
@@ -162,7 +193,10 @@ int Shell::RunInteractive() {
     if (sql::IsCompleteStatement(pending)) {
       std::string statement(Trim(pending));
       add_history(statement.c_str());
-      if (!statement.empty()) report(RunSql(statement));
+      if (!statement.empty()) {
+        InterruptScope interruptible(session_);
+        report(RunSql(statement));
+      }
       pending.clear();
     }
   }

@@ -20,6 +20,7 @@ StatusCode StatusCodeFromSqlite(int rc) {
     case SQLITE_NOTADB: return StatusCode::kIoError;
     case SQLITE_MISMATCH:
     case SQLITE_RANGE: return StatusCode::kInvalidArgument;
+    case SQLITE_INTERRUPT: return StatusCode::kCancelled;
     case SQLITE_INTERNAL:
     case SQLITE_MISUSE: return StatusCode::kInternal;
     default: return StatusCode::kInvalidArgument;

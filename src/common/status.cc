@@ -17,6 +17,7 @@ const char* SqlState(StatusCode code) {
     case StatusCode::kBusy: return "55P03";
     case StatusCode::kNotSupported: return "0A000";
     case StatusCode::kIoError: return "58030";
+    case StatusCode::kCancelled: return "57014";
     case StatusCode::kInternal: return "XX000";
   }
   return "XX000";
@@ -37,6 +38,7 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kBusy: return "busy";
     case StatusCode::kNotSupported: return "not supported";
     case StatusCode::kIoError: return "I/O error";
+    case StatusCode::kCancelled: return "cancelled";
     case StatusCode::kInternal: return "internal error";
   }
   return "internal error";

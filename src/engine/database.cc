@@ -62,4 +62,6 @@ Result<std::unique_ptr<Statement>> Session::Prepare(std::string_view sql) {
 
 bool Session::autocommit() const { return impl_->autocommit(); }
 
+void Session::Interrupt() { sqlite3_interrupt(impl_->db()); }
+
 }  // namespace sprocket

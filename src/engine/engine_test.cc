@@ -153,3 +153,30 @@ TEST(EngineTest, ConcurrentSessions) {
 
 }  // namespace
 }  // namespace sprocket
+
+namespace sprocket {
+namespace {
+
+TEST(EngineTest, InterruptCancelsTheRunningStatement) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  auto s = Connect(**db);
+  std::atomic<bool> done{false};
+  std::thread interrupter([&] {
+    while (!done.load()) {
+      s->Interrupt();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  auto r = s->Execute(
+      "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c");
+  done = true;
+  interrupter.join();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(r.status().message(), "interrupted");
+  EXPECT_TRUE(s->Execute("SELECT 1").ok());
+}
+
+}  // namespace
+}  // namespace sprocket
