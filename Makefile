@@ -36,6 +36,7 @@ fuzz: deps
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target parser_fuzz
 	mkdir -p fuzz-out/parser
 	$(FUZZ_BUILD)/src/sql/parser_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -dict=src/sql/parser_fuzz.dict \
 	  -artifact_prefix=fuzz-out/ fuzz-out/parser src/sql/fuzz_corpus
 
 tsan: deps
