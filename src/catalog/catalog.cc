@@ -469,7 +469,7 @@ Status Catalog::PutTrigger(const TriggerRecord& t) {
   SPROCKET_ASSIGN_OR_RETURN(StmtPtr s, PrepareOne(db_, sql));
   SPROCKET_RETURN_IF_ERROR(Bind(
       db_, s.get(),
-      {Value(t.table), Value(t.name), Value(t.TimingText() == "AFTER COMMIT OF" ? "AFTER COMMIT" : t.TimingText()),
+      {Value(t.table), Value(t.name), Value(t.TimingText()),
        Value(events.dump()), Value(t.EventsText()), Value(t.LevelText()), Value(t.for_all ? 1 : 0),
        Value(referencing.dump()), t.when.empty() ? Value() : Value(t.when),
        t.function.empty() ? Value() : Value(t.function), Value(json(t.arguments).dump()),

@@ -84,7 +84,7 @@ std::string TriggerRecord::TimingText() const {
     case sql::TriggerTiming::kBefore: return "BEFORE";
     case sql::TriggerTiming::kAfter: return "AFTER";
     case sql::TriggerTiming::kInsteadOf: return "INSTEAD OF";
-    case sql::TriggerTiming::kAfterCommit: return "AFTER COMMIT OF";
+    case sql::TriggerTiming::kAfterCommit: return "AFTER COMMIT";
   }
   return "";
 }
@@ -116,7 +116,9 @@ std::string TriggerRecord::LevelText() const {
 }
 
 std::string TriggerRecord::Definition() const {
-  std::string out = "CREATE TRIGGER " + Ident(name) + " " + TimingText() + " " + EventsText() +
+  std::string timing =
+      this->timing == sql::TriggerTiming::kAfterCommit ? "AFTER COMMIT OF" : TimingText();
+  std::string out = "CREATE TRIGGER " + Ident(name) + " " + timing + " " + EventsText() +
                     " ON " + Ident(table);
   if (!referencing.empty()) {
     out += " REFERENCING";

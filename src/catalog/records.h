@@ -44,7 +44,7 @@ struct TriggerRecord {
   std::string created_at;
 
   bool is_inline() const { return function.empty(); }
-  std::string TimingText() const;  // "BEFORE", "AFTER", "INSTEAD OF", "AFTER COMMIT OF"
+  std::string TimingText() const;  // "BEFORE", "AFTER", "INSTEAD OF", "AFTER COMMIT"
   std::string EventsText() const;  // "INSERT OR UPDATE OF a, b"
   std::string LevelText() const;   // "ROW", "STATEMENT"
   std::string Definition() const;

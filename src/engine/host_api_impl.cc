@@ -35,10 +35,9 @@ Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql,
     return gate;
   }
   sqlite3* db = session_.db();
-  std::string key(sql);
   sqlite3_stmt* stmt = nullptr;
   StmtPtr temporary;
-  auto it = entry.statements.find(key);
+  auto it = entry.statements.find(sql);
   if (it != entry.statements.end() && !sqlite3_stmt_busy(it->second.get())) {
     stmt = it->second.get();
   } else {
@@ -46,7 +45,7 @@ Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql,
     if (it == entry.statements.end()) {
       if (entry.statements.size() >= kMaxCachedStatements) entry.statements.clear();
       stmt = fresh.get();
-      entry.statements.emplace(std::move(key), std::move(fresh));
+      entry.statements.emplace(std::string(sql), std::move(fresh));
     } else {
       // The cached one is running (the function called itself): use a private copy.
       temporary = std::move(fresh);

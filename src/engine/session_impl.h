@@ -27,6 +27,13 @@ namespace sprocket {
 
 class HostApiImpl;
 
+// Hashes std::string and std::string_view alike, so maps keyed by std::string can be
+// searched with a string_view without allocating.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 // A catalog function as this session runs it.
 struct FunctionEntry {
   const catalog::FunctionRecord* record = nullptr;  // in the session's snapshot
@@ -36,7 +43,7 @@ struct FunctionEntry {
   Status compile_error;
   std::unique_ptr<runtime::Instance> instance;  // L1: this session's warm instance
   // Guest statements prepared for this function, by SQL text.
-  std::unordered_map<std::string, StmtPtr> statements;
+  std::unordered_map<std::string, StmtPtr, StringHash, std::equal_to<>> statements;
 };
 
 // What SQLite's function registration points at; outlives replacements of its entry so

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <ctime>
+#include <memory>
 #include <vector>
 
 #include "common/sqlite_util.h"
@@ -42,14 +43,14 @@ int AuditConnect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab**
       db, "CREATE TABLE x(id INTEGER, time TEXT, event TEXT, subject TEXT, capability TEXT, "
           "target TEXT, detail TEXT)");
   if (rc != SQLITE_OK) return rc;
-  auto* table = new AuditTable();  // owned by SQLite until AuditDisconnect
+  auto table = std::make_unique<AuditTable>();
   table->log = static_cast<security::AuditLog*>(aux);
-  *out = &table->base;
+  *out = &table.release()->base;  // owned by SQLite until AuditDisconnect
   return SQLITE_OK;
 }
 
 int AuditDisconnect(sqlite3_vtab* vtab) {
-  delete reinterpret_cast<AuditTable*>(vtab);
+  std::unique_ptr<AuditTable> owned(reinterpret_cast<AuditTable*>(vtab));
   return SQLITE_OK;
 }
 
@@ -59,13 +60,13 @@ int AuditBestIndex(sqlite3_vtab*, sqlite3_index_info* info) {
 }
 
 int AuditOpen(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
-  auto* cursor = new AuditCursor();  // owned by SQLite until AuditClose
-  *out = &cursor->base;
+  auto cursor = std::make_unique<AuditCursor>();
+  *out = &cursor.release()->base;  // owned by SQLite until AuditClose
   return SQLITE_OK;
 }
 
 int AuditClose(sqlite3_vtab_cursor* cur) {
-  delete reinterpret_cast<AuditCursor*>(cur);
+  std::unique_ptr<AuditCursor> owned(reinterpret_cast<AuditCursor*>(cur));
   return SQLITE_OK;
 }
 
