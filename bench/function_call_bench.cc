@@ -77,4 +77,12 @@ void BM_SprocketSqlFunction(benchmark::State& state) {
 }
 BENCHMARK(BM_SprocketSqlFunction)->Unit(benchmark::kMillisecond);
 
+void BM_SprocketJsFunction(benchmark::State& state) {
+  RunSprocket(state,
+              "CREATE FUNCTION add_tax(price REAL, rate REAL) RETURNS REAL LANGUAGE javascript "
+              "IMMUTABLE AS $$ return price * (1 + rate) $$;",
+              "SELECT sum(add_tax(x, 0.2)) FROM t");
+}
+BENCHMARK(BM_SprocketJsFunction)->Unit(benchmark::kMillisecond);
+
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "catalog/catalog.h"
 #include "common/sqlite_util.h"
+#include "runtime/js/js_runtime.h"
 #include "runtime/sql/sql_runtime.h"
 
 namespace sprocket {
@@ -22,8 +23,9 @@ DatabaseState::DatabaseState(std::string path, Options options)
   } else {
     open_name_ = path_;
   }
-  Status st = runtimes_.Register(runtime::NewSqlRuntime());
-  (void)st;  // the first registration cannot collide
+  // Distinct names: these registrations cannot collide.
+  (void)runtimes_.Register(runtime::NewSqlRuntime());
+  (void)runtimes_.Register(runtime::NewJsRuntime());
 }
 
 DatabaseState::~DatabaseState() { sqlite3_close_v2(anchor_); }

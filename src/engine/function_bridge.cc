@@ -67,6 +67,8 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     runtime::CallContext context(session.host(), def);
     result = (*instance)->Call(context, args);
   }
+  // An instance a call left unusable (memory exhausted, terminated) is replaced next time.
+  if (entry->instance != nullptr && !entry->instance->healthy()) entry->instance.reset();
   // The call may have replaced the entry (it cannot: DDL is refused to guests), but the
   // record pointer is re-read to be safe.
   if (!result.ok()) return Fail(ctx, session, result.status());

@@ -145,6 +145,7 @@ int Filter(sqlite3_vtab_cursor* cur, int given, const char*, int argc, sqlite3_v
     runtime::CallContext context(session.host(), def);
     rows = (*instance)->CallTable(context, cursor->args);
   }
+  if (entry.instance != nullptr && !entry.instance->healthy()) entry.instance.reset();
   if (!rows.ok()) return Fail(cur->pVtab, session, rows.status());
   std::vector<runtime::Param> columns = ResultColumns(def);
   for (std::vector<Value>& row : *rows) {

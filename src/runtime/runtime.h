@@ -51,6 +51,10 @@ class Instance {
 
   // Calls a RETURNS TABLE / SETOF function: each row has one value per result column.
   virtual Result<Rows> CallTable(CallContext& context, std::span<const Value> args);
+
+  // False once a call has left the instance unusable (its memory limit was exhausted, it
+  // was terminated): the caller must discard it and make a new one.
+  virtual bool healthy() const { return true; }
 };
 
 // A function compiled from its definition. Immutable and shared (by every Session of a

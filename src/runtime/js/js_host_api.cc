@@ -1,0 +1,300 @@
+#include "runtime/js/js_host_api.h"
+
+#include <string>
+#include <vector>
+
+#include "runtime/js/js_convert.h"
+#include "runtime/js/js_instance.h"
+
+namespace sprocket::runtime::js {
+
+namespace {
+
+using Info = v8::FunctionCallbackInfo<v8::Value>;
+
+v8::Local<v8::String> Str(v8::Isolate* isolate, std::string_view text) {
+  v8::Local<v8::String> s;
+  if (!NewString(isolate, text).ToLocal(&s)) return v8::String::Empty(isolate);
+  return s;
+}
+
+JsInstance* Self(const Info& info) {
+  return static_cast<JsInstance*>(info.Data().As<v8::External>()->Value());
+}
+
+// The call in progress, or nullptr after throwing.
+CallContext* Call(const Info& info) {
+  CallContext* call = Self(info)->current_call();
+  if (call == nullptr) {
+    ThrowStatus(info.GetIsolate(), Status(StatusCode::kInvalidArgument,
+                                          "the sprocket API is only available during a call"));
+  }
+  return call;
+}
+
+bool Fail(const Info& info, const Status& status) {
+  if (status.ok()) return false;
+  ThrowStatus(info.GetIsolate(), status);
+  return true;
+}
+
+// info[index] as a string, or throws.
+bool StringArg(const Info& info, int index, const char* what, std::string* out) {
+  if (info.Length() <= index || !info[index]->IsString()) {
+    ThrowStatus(info.GetIsolate(),
+                Status(StatusCode::kInvalidArgument, std::string(what) + " must be a string"));
+    return false;
+  }
+  *out = ToUtf8(info.GetIsolate(), info[index]);
+  return true;
+}
+
+// info[index] (an optional array) as SQL parameters.
+bool ParamsArg(const Info& info, int index, std::vector<Value>* out) {
+  if (info.Length() <= index || info[index]->IsNullOrUndefined()) return true;
+  v8::Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
+  if (!info[index]->IsArray()) {
+    ThrowStatus(info.GetIsolate(),
+                Status(StatusCode::kInvalidArgument, "query parameters must be an array"));
+    return false;
+  }
+  v8::Local<v8::Array> array = info[index].As<v8::Array>();
+  for (uint32_t i = 0; i < array->Length(); ++i) {
+    v8::Local<v8::Value> element;
+    if (!array->Get(context, i).ToLocal(&element)) return false;
+    auto value = FromJs(context, element, SqlType::kAny);
+    if (Fail(info, value.status().WithContext("parameter " + std::to_string(i + 1)))) {
+      return false;
+    }
+    out->push_back(std::move(*value));
+  }
+  return true;
+}
+
+void DbQuery(const Info& info) {
+  CallContext* call = Call(info);
+  std::string sql;
+  std::vector<Value> params;
+  if (call == nullptr || !StringArg(info, 0, "the SQL", &sql) || !ParamsArg(info, 1, &params)) {
+    return;
+  }
+  auto rows = call->host().Query(sql, params);
+  if (Fail(info, rows.status())) return;
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  std::vector<v8::Local<v8::Name>> names;
+  for (const std::string& c : rows->columns) names.push_back(Str(isolate, c));
+  v8::Local<v8::Array> out = v8::Array::New(isolate, static_cast<int>(rows->rows.size()));
+  std::vector<v8::Local<v8::Value>> values(names.size());
+  for (size_t r = 0; r < rows->rows.size(); ++r) {
+    for (size_t c = 0; c < names.size(); ++c) {
+      auto v = ToJs(context, rows->rows[r][c], SqlType::kAny);
+      if (Fail(info, v.status())) return;
+      values[c] = *v;
+    }
+    v8::Local<v8::Object> row = v8::Object::New(isolate, v8::Null(isolate), names.data(),
+                                                values.data(), names.size());
+    if (out->Set(context, static_cast<uint32_t>(r), row).IsNothing()) return;
+  }
+  info.GetReturnValue().Set(out);
+}
+
+void SetResult(const Info& info, const ExecResult& r) {
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::Object> out = v8::Object::New(isolate);
+  auto number = [&](int64_t v) { return ToJs(context, Value(v), SqlType::kInteger); };
+  auto affected = number(r.rows_affected);
+  auto rowid = number(r.last_insert_rowid);
+  if (!affected.ok() || !rowid.ok()) return;
+  if (out->Set(context, Str(isolate, "rowsAffected"), *affected).IsNothing() ||
+      out->Set(context, Str(isolate, "lastInsertRowid"), *rowid).IsNothing()) {
+    return;
+  }
+  info.GetReturnValue().Set(out);
+}
+
+void DbExecute(const Info& info) {
+  CallContext* call = Call(info);
+  std::string sql;
+  std::vector<Value> params;
+  if (call == nullptr || !StringArg(info, 0, "the SQL", &sql) || !ParamsArg(info, 1, &params)) {
+    return;
+  }
+  auto r = call->host().Execute(sql, params);
+  if (Fail(info, r.status())) return;
+  SetResult(info, *r);
+}
+
+// db.insert(table, row | [rows]): the columns are the first row's own properties.
+void DbInsert(const Info& info) {
+  CallContext* call = Call(info);
+  std::string table;
+  if (call == nullptr || !StringArg(info, 0, "the table name", &table)) return;
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  std::vector<v8::Local<v8::Object>> objects;
+  if (info.Length() > 1 && info[1]->IsArray()) {
+    v8::Local<v8::Array> array = info[1].As<v8::Array>();
+    for (uint32_t i = 0; i < array->Length(); ++i) {
+      v8::Local<v8::Value> element;
+      if (!array->Get(context, i).ToLocal(&element)) return;
+      if (!element->IsObject()) {
+        Fail(info, Status(StatusCode::kInvalidArgument, "insert: every row must be an object"));
+        return;
+      }
+      objects.push_back(element.As<v8::Object>());
+    }
+  } else if (info.Length() > 1 && info[1]->IsObject()) {
+    objects.push_back(info[1].As<v8::Object>());
+  } else {
+    Fail(info, Status(StatusCode::kInvalidArgument,
+                      "insert(table, row) needs a row object or an array of them"));
+    return;
+  }
+  if (objects.empty()) {
+    SetResult(info, ExecResult{});
+    return;
+  }
+  v8::Local<v8::Array> keys;
+  if (!objects[0]->GetOwnPropertyNames(context).ToLocal(&keys)) return;
+  std::vector<std::string> columns;
+  std::vector<v8::Local<v8::Value>> key_values;
+  for (uint32_t i = 0; i < keys->Length(); ++i) {
+    v8::Local<v8::Value> key;
+    if (!keys->Get(context, i).ToLocal(&key)) return;
+    columns.push_back(ToUtf8(isolate, key));
+    key_values.push_back(key);
+  }
+  std::vector<std::vector<Value>> rows;
+  for (v8::Local<v8::Object> object : objects) {
+    std::vector<Value> row;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      v8::Local<v8::Value> v;
+      if (!object->Get(context, key_values[c]).ToLocal(&v)) return;
+      auto value = FromJs(context, v, SqlType::kAny);
+      if (Fail(info, value.status().WithContext("column " + columns[c]))) return;
+      row.push_back(std::move(*value));
+    }
+    rows.push_back(std::move(row));
+  }
+  auto r = call->host().Insert(table, columns, rows);
+  if (Fail(info, r.status())) return;
+  SetResult(info, *r);
+}
+
+// The arguments of console.log & co. as one line: strings as they are, other values as
+// JSON where they have a JSON form.
+std::string LogLine(const Info& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  std::string line;
+  for (int i = 0; i < info.Length(); ++i) {
+    if (i) line += ' ';
+    v8::Local<v8::Value> v = info[i];
+    if (v->IsObject() && !v->IsFunction()) {
+      v8::TryCatch try_catch(isolate);
+      v8::Local<v8::String> json;
+      if (v8::JSON::Stringify(context, v).ToLocal(&json)) {
+        line += ToUtf8(isolate, json);
+        continue;
+      }
+    }
+    line += ToUtf8(isolate, v);
+  }
+  return line;
+}
+
+template <LogLevel kLevel>
+void Log(const Info& info) {
+  CallContext* call = Call(info);
+  if (call == nullptr) return;
+  Fail(info, call->host().Log(kLevel, LogLine(info)));
+}
+
+void Session(v8::Local<v8::Name>, const v8::PropertyCallbackInfo<v8::Value>& info) {
+  auto* self = static_cast<JsInstance*>(info.Data().As<v8::External>()->Value());
+  v8::Isolate* isolate = info.GetIsolate();
+  CallContext* call = self->current_call();
+  if (call == nullptr) return;
+  SessionInfo s = call->host().session_info();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::Object> out = v8::Object::New(isolate);
+  if (out->Set(context, Str(isolate, "user"), Str(isolate, s.user)).IsNothing() ||
+      out->Set(context, Str(isolate, "database"), Str(isolate, s.database)).IsNothing()) {
+    return;
+  }
+  info.GetReturnValue().Set(out);
+}
+
+bool SetFunction(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* name,
+                 v8::FunctionCallback callback, v8::Local<v8::External> data) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::Local<v8::Function> fn;
+  if (!v8::Function::New(context, callback, data, 0, v8::ConstructorBehavior::kThrow)
+           .ToLocal(&fn)) {
+    return false;
+  }
+  fn->SetName(Str(isolate, name));
+  return target->Set(context, Str(isolate, name), fn).FromMaybe(false);
+}
+
+}  // namespace
+
+void ThrowStatus(v8::Isolate* isolate, const Status& status) {
+  v8::Local<v8::Value> error = v8::Exception::Error(Str(isolate, status.message()));
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  if (error->IsObject()) {
+    (void)error.As<v8::Object>()->Set(context, Str(isolate, "code"),
+                                      Str(isolate, SqlState(status.code())));
+  }
+  isolate->ThrowException(error);
+}
+
+StatusCode CodeOfError(v8::Local<v8::Context> context, v8::Local<v8::Value> error) {
+  if (!error->IsNativeError()) return StatusCode::kGuestError;
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::Local<v8::Value> code;
+  if (!error.As<v8::Object>()->Get(context, Str(isolate, "code")).ToLocal(&code) ||
+      !code->IsString()) {
+    return StatusCode::kGuestError;
+  }
+  std::string state = ToUtf8(isolate, code);
+  for (StatusCode c : {StatusCode::kPermissionDenied, StatusCode::kResourceExhausted,
+                       StatusCode::kConstraint, StatusCode::kNotFound, StatusCode::kSyntaxError,
+                       StatusCode::kInvalidArgument, StatusCode::kBusy, StatusCode::kCancelled}) {
+    if (state == SqlState(c)) return c;
+  }
+  return StatusCode::kGuestError;
+}
+
+Status InstallGlobals(v8::Local<v8::Context> context, JsInstance* instance) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::Local<v8::External> data = v8::External::New(isolate, instance);
+  v8::Local<v8::Object> global = context->Global();
+  v8::Local<v8::Object> sprocket = v8::Object::New(isolate);
+  v8::Local<v8::Object> db = v8::Object::New(isolate);
+  v8::Local<v8::Object> console = v8::Object::New(isolate);
+  bool ok = SetFunction(context, db, "query", DbQuery, data) &&
+            SetFunction(context, db, "execute", DbExecute, data) &&
+            SetFunction(context, db, "insert", DbInsert, data) &&
+            sprocket->Set(context, Str(isolate, "db"), db).FromMaybe(false) &&
+            SetFunction(context, sprocket, "log", Log<LogLevel::kInfo>, data) &&
+            sprocket->SetAccessor(context, Str(isolate, "session"), Session, nullptr, data)
+                .FromMaybe(false) &&
+            SetFunction(context, console, "log", Log<LogLevel::kInfo>, data) &&
+            SetFunction(context, console, "info", Log<LogLevel::kInfo>, data) &&
+            SetFunction(context, console, "debug", Log<LogLevel::kDebug>, data) &&
+            SetFunction(context, console, "warn", Log<LogLevel::kWarn>, data) &&
+            SetFunction(context, console, "error", Log<LogLevel::kError>, data) &&
+            global->Set(context, Str(isolate, "sprocket"), sprocket).FromMaybe(false) &&
+            global->Set(context, Str(isolate, "console"), console).FromMaybe(false);
+  // Nothing from the embedder's world beyond these; V8 adds no timers or I/O.
+  for (const char* name : {"WebAssembly"}) {
+    ok = ok && global->Delete(context, Str(isolate, name)).FromMaybe(false);
+  }
+  if (!ok) return Status(StatusCode::kInternal, "could not install the JavaScript globals");
+  return Status::Ok();
+}
+
+}  // namespace sprocket::runtime::js

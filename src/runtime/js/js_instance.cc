@@ -1,0 +1,350 @@
+#include "runtime/js/js_instance.h"
+
+#include "common/strings.h"
+#include "runtime/js/js_convert.h"
+#include "runtime/js/js_host_api.h"
+
+namespace sprocket::runtime::js {
+
+namespace {
+
+constexpr int64_t kDefaultMemoryBytes = 16 << 20;
+constexpr int64_t kDefaultCpuMs = 5000;
+// Extra heap V8 is given once the limit is reached, so that it can unwind the terminated
+// call instead of aborting the process.
+constexpr size_t kHeapGrace = 32 << 20;
+
+int64_t MemoryLimit(const FunctionDef& def) {
+  return def.limits.max_memory_bytes > 0 ? def.limits.max_memory_bytes : kDefaultMemoryBytes;
+}
+
+int64_t CpuLimitMs(const FunctionDef& def) {
+  return def.limits.max_cpu_time_ms > 0 ? def.limits.max_cpu_time_ms : kDefaultCpuMs;
+}
+
+std::string Mib(int64_t bytes) {
+  if (bytes % (1 << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+bool AllowNoWasm(v8::Local<v8::Context>, v8::Local<v8::String>) { return false; }
+
+// While it lives, the instance is entered for one call: the isolate locked and entered,
+// the stack limit set for this thread, a handle scope open.
+class Entered {
+ public:
+  explicit Entered(v8::Isolate* isolate) : locker_(isolate), scope_(isolate), handles_(isolate) {}
+
+ private:
+  v8::Locker locker_;
+  v8::Isolate::Scope scope_;
+  v8::HandleScope handles_;
+};
+
+}  // namespace
+
+JsInstance::JsInstance(std::shared_ptr<const JsShared> shared) : shared_(std::move(shared)) {}
+
+JsInstance::~JsInstance() {
+  if (isolate_ == nullptr) return;
+  shared_->watchdog->Unregister(&monitor_);
+  {
+    v8::Locker locker(isolate_);
+    v8::Isolate::Scope scope(isolate_);
+    function_.Reset();
+    context_.Reset();
+  }
+  isolate_->Dispose();
+}
+
+std::string JsInstance::What() const {
+  return "javascript function " + QuoteIdentifier(shared_->def.name);
+}
+
+size_t JsInstance::NearHeapLimit(void* data, size_t current_limit, size_t) {
+  auto* self = static_cast<JsInstance*>(data);
+  self->out_of_memory_ = true;
+  self->isolate_->TerminateExecution();
+  return current_limit + kHeapGrace;
+}
+
+Result<std::unique_ptr<JsInstance>> JsInstance::Create(
+    std::shared_ptr<const JsShared> shared,
+    std::unique_ptr<v8::ScriptCompiler::CachedData>* code_cache) {
+  EnsureV8();
+  std::unique_ptr<JsInstance> instance(new JsInstance(std::move(shared)));
+  SPROCKET_RETURN_IF_ERROR(instance->Initialize(code_cache));
+  return instance;
+}
+
+Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* code_cache) {
+  const FunctionDef& def = shared_->def;
+  size_t limit = static_cast<size_t>(MemoryLimit(def));
+  allocator_ = std::make_unique<LimitedAllocator>(limit);
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = allocator_.get();
+  params.constraints.ConfigureDefaultsFromHeapSize(0, limit);
+  isolate_ = v8::Isolate::New(params);
+  if (isolate_ == nullptr) {
+    return Status(StatusCode::kResourceExhausted, What() + ": could not create an isolate");
+  }
+  isolate_->AddNearHeapLimitCallback(&JsInstance::NearHeapLimit, this);
+  isolate_->SetAllowWasmCodeGenerationCallback(&AllowNoWasm);
+  isolate_->SetAllowAtomicsWait(false);
+  isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  monitor_.isolate = isolate_;
+  monitor_.cpu_limit_ns = CpuLimitMs(def) * 1000000;
+  shared_->watchdog->Register(&monitor_);
+
+  v8::Locker locker(isolate_);
+  v8::Isolate::Scope isolate_scope(isolate_);
+  isolate_->SetStackLimit(CurrentThreadStackLimit());
+  v8::HandleScope handles(isolate_);
+  v8::Local<v8::Context> context = v8::Context::New(isolate_);
+  v8::Context::Scope context_scope(context);
+  // No eval, no new Function, no WebAssembly compiled from JavaScript.
+  context->AllowCodeGenerationFromStrings(false);
+  SPROCKET_RETURN_IF_ERROR(InstallGlobals(context, this));
+
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::String> text;
+  if (!NewString(isolate_, shared_->script).ToLocal(&text)) {
+    return Status(StatusCode::kResourceExhausted, What() + ": the source is too large");
+  }
+  v8::ScriptOrigin origin(isolate_, NewString(isolate_, def.name).FromMaybe(v8::Local<v8::String>()),
+                          shared_->line_offset);
+  v8::ScriptCompiler::CompileOptions options = v8::ScriptCompiler::kNoCompileOptions;
+  v8::ScriptCompiler::CachedData* cache = nullptr;
+  if (shared_->code_cache != nullptr && code_cache == nullptr) {
+    // The source owns a copy: V8 does not take ownership of borrowed cache bytes.
+    cache = new v8::ScriptCompiler::CachedData(shared_->code_cache->data,
+                                               shared_->code_cache->length,
+                                               v8::ScriptCompiler::CachedData::BufferNotOwned);
+    options = v8::ScriptCompiler::kConsumeCodeCache;
+  } else if (def.jit_level == JitLevel::kFast) {
+    options = v8::ScriptCompiler::kEagerCompile;
+  }
+  v8::ScriptCompiler::Source source(text, origin, cache);  // owns `cache`
+  v8::Local<v8::Script> script;
+  if (!v8::ScriptCompiler::Compile(context, &source, options).ToLocal(&script)) {
+    Status st = ErrorFrom(try_catch, context, 0);
+    return Status(StatusCode::kSyntaxError, st.message());
+  }
+  if (code_cache != nullptr) {
+    code_cache->reset(v8::ScriptCompiler::CreateCodeCache(script->GetUnboundScript()));
+  }
+  monitor_.thread_clock.store(CurrentThreadClock());
+  monitor_.sequence.fetch_add(1, std::memory_order_acq_rel);
+  v8::Local<v8::Value> completion;
+  bool ran = script->Run(context).ToLocal(&completion);
+  monitor_.sequence.fetch_add(1, std::memory_order_acq_rel);
+  if (!ran) return ErrorFrom(try_catch, context, monitor_.sequence.load() - 1);
+  v8::Local<v8::Value> fn = completion;
+  if (!shared_->wrapped) {
+    v8::Local<v8::String> name;
+    if (!NewString(isolate_, shared_->global).ToLocal(&name) ||
+        !context->Global()->Get(context, name).ToLocal(&fn)) {
+      return ErrorFrom(try_catch, context, 0);
+    }
+  }
+  if (!fn->IsFunction()) {
+    return Status(StatusCode::kInvalidArgument,
+                  What() + " defines no function named " + def.name + " (found " +
+                      DescribeJs(context, fn) + ")");
+  }
+  context_.Reset(isolate_, context);
+  function_.Reset(isolate_, fn.As<v8::Function>());
+  thread_ = pthread_self();
+  has_thread_ = true;
+  return Status::Ok();
+}
+
+Status JsInstance::ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> context,
+                             uint64_t call) {
+  bool watchdog = call != 0 && monitor_.terminated.load(std::memory_order_acquire) == call;
+  if (try_catch.HasTerminated() || isolate_->IsExecutionTerminating() || watchdog) {
+    isolate_->CancelTerminateExecution();
+    broken_ = true;
+    if (out_of_memory_) {
+      return Status(StatusCode::kResourceExhausted,
+                    What() + " exceeded its memory limit (" + Mib(MemoryLimit(def())) + ")");
+    }
+    return Status(StatusCode::kResourceExhausted,
+                  What() + " exceeded its CPU time limit (" + std::to_string(CpuLimitMs(def())) +
+                      " ms)");
+  }
+  if (!try_catch.HasCaught()) {
+    return Status(StatusCode::kGuestError, What() + " failed without an exception");
+  }
+  v8::Local<v8::Value> exception = try_catch.Exception();
+  std::string text = ToUtf8(isolate_, exception);
+  std::string where;
+  v8::Local<v8::Message> message = try_catch.Message();
+  if (!message.IsEmpty()) {
+    int line = message->GetLineNumber(context).FromMaybe(0);
+    if (line > 0) where = " line " + std::to_string(line);
+  }
+  if (out_of_memory_) {
+    broken_ = true;
+    return Status(StatusCode::kResourceExhausted,
+                  What() + " exceeded its memory limit (" + Mib(MemoryLimit(def())) + ")");
+  }
+  return Status(CodeOfError(context, exception), What() + where + ": " + text);
+}
+
+Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
+                          v8::Local<v8::Context> context, v8::Local<v8::Value>* result) {
+  const FunctionDef& def = shared_->def;
+  if (!has_thread_ || !pthread_equal(thread_, pthread_self())) {
+    isolate_->SetStackLimit(CurrentThreadStackLimit());
+    thread_ = pthread_self();
+    has_thread_ = true;
+  }
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::Value> argv[32];
+  std::vector<v8::Local<v8::Value>> more;
+  v8::Local<v8::Value>* params = argv;
+  if (args.size() > 32) {
+    more.resize(args.size());
+    params = more.data();
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    SqlType type = i < def.params.size() ? def.params[i].type : SqlType::kAny;
+    auto v = ToJs(context, args[i], type);
+    if (!v.ok()) {
+      std::string which = "argument " + std::to_string(i + 1);
+      if (i < def.params.size() && !def.params[i].name.empty()) {
+        which += " (" + def.params[i].name + ")";
+      }
+      return v.status().WithContext(What() + " " + which);
+    }
+    params[i] = *v;
+  }
+  CallContext* outer = current_;
+  current_ = &call;
+  bool outermost = depth_++ == 0;
+  uint64_t sequence = 0;
+  if (outermost) {
+    monitor_.thread_clock.store(CurrentThreadClock(), std::memory_order_relaxed);
+    sequence = monitor_.sequence.fetch_add(1, std::memory_order_acq_rel) + 1;
+  }
+  v8::Local<v8::Value> value;
+  bool ok = function_.Get(isolate_)
+                ->Call(context, v8::Undefined(isolate_), static_cast<int>(args.size()), params)
+                .ToLocal(&value);
+  if (ok && value->IsPromise()) {
+    v8::Local<v8::Promise> promise = value.As<v8::Promise>();
+    isolate_->PerformMicrotaskCheckpoint();
+    if (promise->State() == v8::Promise::kRejected) {
+      // Rethrow the rejection so it is reported like any exception.
+      isolate_->ThrowException(promise->Result());
+      ok = false;
+    } else if (promise->State() == v8::Promise::kFulfilled) {
+      value = promise->Result();
+    } else if (!try_catch.HasTerminated()) {
+      ok = false;
+    }
+  }
+  Status status;
+  bool terminated = try_catch.HasTerminated() || isolate_->IsExecutionTerminating() ||
+                    (outermost && monitor_.terminated.load(std::memory_order_acquire) == sequence);
+  if (!ok) {
+    if (!try_catch.HasCaught() && !terminated && !out_of_memory_) {
+      status = Status(StatusCode::kGuestError, What() + " returned a promise that never settled");
+    } else {
+      status = ErrorFrom(try_catch, context, sequence);
+    }
+  } else if (out_of_memory_) {
+    broken_ = true;
+    status = Status(StatusCode::kResourceExhausted,
+                    What() + " exceeded its memory limit (" + Mib(MemoryLimit(def)) + ")");
+  }
+  if (outermost) monitor_.sequence.fetch_add(1, std::memory_order_acq_rel);
+  --depth_;
+  current_ = outer;
+  if (!status.ok()) return status;
+  *result = value;
+  return Status::Ok();
+}
+
+Result<Value> JsInstance::Call(CallContext& call, std::span<const Value> args) {
+  if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
+  Entered entered(isolate_);
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Context::Scope context_scope(context);
+  v8::Local<v8::Value> value;
+  SPROCKET_RETURN_IF_ERROR(Invoke(call, args, context, &value));
+  const FunctionDef& def = shared_->def;
+  if (def.kind == FunctionKind::kProcedure) return Value();
+  auto converted = FromJs(context, value, def.return_type);
+  if (!converted.ok()) {
+    return Status(StatusCode::kInvalidArgument,
+                  "function " + QuoteIdentifier(def.name) + " must return " +
+                      def.return_declared + ": " + converted.status().message());
+  }
+  return converted;
+}
+
+Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> args) {
+  if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
+  Entered entered(isolate_);
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Context::Scope context_scope(context);
+  v8::Local<v8::Value> value;
+  SPROCKET_RETURN_IF_ERROR(Invoke(call, args, context, &value));
+  const FunctionDef& def = shared_->def;
+  std::string name = "function " + QuoteIdentifier(def.name);
+  if (value->IsNullOrUndefined()) return Rows();
+  if (!value->IsArray()) {
+    return Status(StatusCode::kInvalidArgument,
+                  name + " must return an array of rows, got " + DescribeJs(context, value));
+  }
+  v8::Local<v8::Array> array = value.As<v8::Array>();
+  bool setof = def.return_columns.empty();
+  std::vector<Param> columns =
+      setof ? std::vector<Param>{{def.name, def.return_declared, def.return_type}}
+            : def.return_columns;
+  std::vector<v8::Local<v8::Value>> keys;
+  for (const Param& c : columns) {
+    v8::Local<v8::String> key;
+    if (!NewString(isolate_, c.name).ToLocal(&key)) key = v8::String::Empty(isolate_);
+    keys.push_back(key);
+  }
+  Rows rows;
+  rows.reserve(array->Length());
+  v8::TryCatch try_catch(isolate_);
+  for (uint32_t i = 0; i < array->Length(); ++i) {
+    v8::Local<v8::Value> element;
+    if (!array->Get(context, i).ToLocal(&element)) return ErrorFrom(try_catch, context, 0);
+    std::vector<Value> row;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      v8::Local<v8::Value> cell = element;
+      if (!setof) {
+        if (element->IsArray()) {
+          if (!element.As<v8::Array>()->Get(context, static_cast<uint32_t>(c)).ToLocal(&cell)) {
+            return ErrorFrom(try_catch, context, 0);
+          }
+        } else if (element->IsObject()) {
+          if (!element.As<v8::Object>()->Get(context, keys[c]).ToLocal(&cell)) {
+            return ErrorFrom(try_catch, context, 0);
+          }
+        } else {
+          return Status(StatusCode::kInvalidArgument,
+                        name + " row " + std::to_string(i + 1) + " must be an object or an "
+                        "array, got " + DescribeJs(context, element));
+        }
+      }
+      auto v = FromJs(context, cell, columns[c].type);
+      if (!v.ok()) {
+        return Status(StatusCode::kInvalidArgument,
+                      name + " column " + QuoteIdentifier(columns[c].name) + " must be " +
+                          columns[c].declared_type + ": " + v.status().message());
+      }
+      row.push_back(std::move(*v));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace sprocket::runtime::js

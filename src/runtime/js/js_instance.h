@@ -1,0 +1,78 @@
+// A JavaScript function instance: one V8 isolate with one context in which the function
+// is compiled and ready. Not thread-safe (one call at a time), but may move between
+// threads: every call takes the isolate's v8::Locker and sets the stack limit for the
+// calling thread.
+#ifndef SPROCKET_RUNTIME_JS_JS_INSTANCE_H_
+#define SPROCKET_RUNTIME_JS_JS_INSTANCE_H_
+
+#include <v8.h>
+
+#include <memory>
+#include <pthread.h>
+
+#include "runtime/js/js_sandbox.h"
+#include "runtime/runtime.h"
+
+namespace sprocket::runtime::js {
+
+// What every instance of one compiled function shares: the definition, the script, and
+// V8's code cache for it (L2).
+struct JsShared {
+  FunctionDef def;
+  std::string script;
+  int line_offset = 0;
+  bool wrapped = false;
+  std::string global;
+  std::unique_ptr<v8::ScriptCompiler::CachedData> code_cache;  // may be null
+  Watchdog* watchdog = nullptr;  // the runtime's; outlives every instance
+};
+
+class JsInstance : public Instance {
+ public:
+  // Creates the isolate and context, compiles (from the code cache when there is one) and
+  // runs the script, and finds the function. Compile errors are kSyntaxError with the JS
+  // message and line. When `code_cache` is given, V8's cache for the script is stored there.
+  static Result<std::unique_ptr<JsInstance>> Create(
+      std::shared_ptr<const JsShared> shared,
+      std::unique_ptr<v8::ScriptCompiler::CachedData>* code_cache = nullptr);
+
+  ~JsInstance() override;
+
+  Result<Value> Call(CallContext& context, std::span<const Value> args) override;
+  Result<Rows> CallTable(CallContext& context, std::span<const Value> args) override;
+  bool healthy() const override { return !broken_; }
+
+  // The call in progress (host API callbacks act for it), or nullptr.
+  CallContext* current_call() const { return current_; }
+  const FunctionDef& def() const { return shared_->def; }
+  v8::Isolate* isolate() const { return isolate_; }
+
+ private:
+  explicit JsInstance(std::shared_ptr<const JsShared> shared);
+  Status Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* code_cache);
+  // Runs the function; on success `*result` is its (settled) value. Must be called with
+  // the isolate locked, entered and a HandleScope open.
+  Status Invoke(CallContext& context, std::span<const Value> args,
+                v8::Local<v8::Context> v8_context, v8::Local<v8::Value>* result);
+  // The Status for a caught exception or a termination.
+  Status ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> v8_context, uint64_t call);
+  static size_t NearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
+  std::string What() const;  // javascript function "f"
+
+  std::shared_ptr<const JsShared> shared_;
+  std::unique_ptr<LimitedAllocator> allocator_;
+  v8::Isolate* isolate_ = nullptr;  // owned: disposed in the destructor
+  v8::Global<v8::Context> context_;
+  v8::Global<v8::Function> function_;
+  CallMonitor monitor_;
+  CallContext* current_ = nullptr;
+  int depth_ = 0;  // nested calls of this instance on the stack
+  pthread_t thread_{};
+  bool has_thread_ = false;
+  bool out_of_memory_ = false;
+  bool broken_ = false;
+};
+
+}  // namespace sprocket::runtime::js
+
+#endif  // SPROCKET_RUNTIME_JS_JS_INSTANCE_H_

@@ -1,0 +1,75 @@
+#include "runtime/js/js_runtime.h"
+
+#include <mutex>
+
+#include "runtime/js/js_compile.h"
+#include "runtime/js/js_instance.h"
+#include "runtime/js/js_version.h"
+
+namespace sprocket::runtime {
+
+namespace {
+
+using js::JsInstance;
+using js::JsShared;
+
+class JsFunction : public CompiledFunction {
+ public:
+  JsFunction(std::shared_ptr<const JsShared> shared, std::unique_ptr<JsInstance> first)
+      : shared_(std::move(shared)), first_(std::move(first)) {}
+
+  Result<std::unique_ptr<Instance>> CreateInstance() const override {
+    {
+      // The instance made while compiling is handed out first: a new function's first
+      // call does not pay for a second isolate.
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (first_ != nullptr) return std::unique_ptr<Instance>(std::move(first_));
+    }
+    SPROCKET_ASSIGN_OR_RETURN(std::unique_ptr<JsInstance> instance, JsInstance::Create(shared_));
+    return std::unique_ptr<Instance>(std::move(instance));
+  }
+
+ private:
+  std::shared_ptr<const JsShared> shared_;
+  mutable std::mutex mutex_;
+  mutable std::unique_ptr<JsInstance> first_;  // GUARDED_BY(mutex_)
+};
+
+class JsRuntime : public LanguageRuntime {
+ public:
+  std::string_view name() const override { return "javascript"; }
+  std::vector<std::string> aliases() const override { return {"js"}; }
+  std::string version() const override { return V8VersionString(); }
+
+  Result<std::shared_ptr<CompiledFunction>> Compile(const FunctionDef& def,
+                                                    const CompileOptions& options) override {
+    if (def.source_is_binary) {
+      return Status(StatusCode::kInvalidArgument,
+                    "javascript function \"" + def.name + "\": the body must be source text");
+    }
+    SPROCKET_ASSIGN_OR_RETURN(js::ScriptSource script, js::BuildScript(def));
+    auto shared = std::make_shared<JsShared>();
+    shared->def = def;
+    shared->script = std::move(script.text);
+    shared->line_offset = script.line_offset;
+    shared->wrapped = script.wrapped;
+    shared->global = std::move(script.global);
+    shared->watchdog = &watchdog_;
+    // Compiling in a first instance checks the source and produces V8's code cache, from
+    // which later instances compile.
+    std::unique_ptr<v8::ScriptCompiler::CachedData> cache;
+    SPROCKET_ASSIGN_OR_RETURN(std::unique_ptr<JsInstance> first, JsInstance::Create(shared, &cache));
+    shared->code_cache = std::move(cache);
+    return std::shared_ptr<CompiledFunction>(
+        std::make_shared<JsFunction>(std::move(shared), std::move(first)));
+  }
+
+ private:
+  js::Watchdog watchdog_;
+};
+
+}  // namespace
+
+std::unique_ptr<LanguageRuntime> NewJsRuntime() { return std::make_unique<JsRuntime>(); }
+
+}  // namespace sprocket::runtime

@@ -1,0 +1,139 @@
+#include "runtime/js/js_sandbox.h"
+
+#include <libplatform/libplatform.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+namespace sprocket::runtime::js {
+
+namespace {
+
+// Native frames below the JavaScript stack limit: host API calls made at the deepest
+// recursion still run SQLite (which may itself call another function).
+constexpr uintptr_t kNativeStackReserve = 512 * 1024;
+constexpr auto kWatchdogPeriod = std::chrono::milliseconds(5);
+
+int64_t ClockNanos(clockid_t clock) {
+  timespec ts;
+  if (clock_gettime(clock, &ts) != 0) return -1;
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+}  // namespace
+
+void EnsureV8() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Owned by V8 for the life of the process: V8 cannot be shut down and started again.
+    static std::unique_ptr<v8::Platform> platform = v8::platform::NewDefaultPlatform();
+    v8::V8::InitializePlatform(platform.get());
+    // Guests are untrusted: no natives syntax, no exposed GC, no wasm from JS.
+    const char kFlags[] = "--no-expose-wasm --no-allow-natives-syntax";
+    v8::V8::SetFlagsFromString(kFlags, sizeof kFlags - 1);
+    v8::V8::Initialize();
+  });
+}
+
+bool LimitedAllocator::Reserve(size_t length) {
+  size_t used = used_.load(std::memory_order_relaxed);
+  do {
+    if (length > limit_ || used > limit_ - length) return false;
+  } while (!used_.compare_exchange_weak(used, used + length, std::memory_order_relaxed));
+  return true;
+}
+
+void* LimitedAllocator::Allocate(size_t length) {
+  if (!Reserve(length)) return nullptr;
+  void* p = std::calloc(length ? length : 1, 1);
+  if (p == nullptr) used_.fetch_sub(length, std::memory_order_relaxed);
+  return p;
+}
+
+void* LimitedAllocator::AllocateUninitialized(size_t length) {
+  if (!Reserve(length)) return nullptr;
+  void* p = std::malloc(length ? length : 1);
+  if (p == nullptr) used_.fetch_sub(length, std::memory_order_relaxed);
+  return p;
+}
+
+void LimitedAllocator::Free(void* data, size_t length) {
+  std::free(data);
+  used_.fetch_sub(length, std::memory_order_relaxed);
+}
+
+Watchdog::Watchdog() : thread_([this] { Run(); }) {}
+
+Watchdog::~Watchdog() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void Watchdog::Register(CallMonitor* monitor) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  monitors_.push_back(monitor);
+}
+
+void Watchdog::Unregister(CallMonitor* monitor) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  monitors_.erase(std::remove(monitors_.begin(), monitors_.end(), monitor), monitors_.end());
+}
+
+void Watchdog::Run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stop_) {
+    wake_.wait_for(lock, kWatchdogPeriod);
+    for (CallMonitor* m : monitors_) {
+      uint64_t seq = m->sequence.load(std::memory_order_acquire);
+      if ((seq & 1) == 0) continue;  // idle
+      int64_t cpu = ClockNanos(m->thread_clock.load(std::memory_order_relaxed));
+      if (cpu < 0) continue;
+      if (seq != m->seen_sequence) {
+        m->seen_sequence = seq;
+        m->seen_cpu_ns = cpu;
+        continue;
+      }
+      if (cpu - m->seen_cpu_ns > m->cpu_limit_ns &&
+          m->terminated.load(std::memory_order_relaxed) != seq) {
+        m->terminated.store(seq, std::memory_order_release);
+        m->isolate->TerminateExecution();
+      }
+    }
+  }
+}
+
+clockid_t CurrentThreadClock() {
+  thread_local clockid_t clock = [] {
+    clockid_t c = CLOCK_THREAD_CPUTIME_ID;
+    if (pthread_getcpuclockid(pthread_self(), &c) != 0) c = CLOCK_THREAD_CPUTIME_ID;
+    return c;
+  }();
+  return clock;
+}
+
+uintptr_t CurrentThreadStackLimit() {
+  thread_local uintptr_t limit = [] {
+    pthread_attr_t attr;
+    void* low = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &low, &size);
+      pthread_attr_destroy(&attr);
+    }
+    if (low == nullptr || size <= 2 * kNativeStackReserve) {
+      // Unknown: leave V8 about 512 KiB below the current frame.
+      char here;
+      return reinterpret_cast<uintptr_t>(&here) - kNativeStackReserve;
+    }
+    return reinterpret_cast<uintptr_t>(low) + kNativeStackReserve;
+  }();
+  return limit;
+}
+
+}  // namespace sprocket::runtime::js

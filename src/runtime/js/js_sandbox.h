@@ -1,0 +1,93 @@
+// The JavaScript sandbox: one V8 isolate per function instance, with its own heap limit,
+// an ArrayBuffer allocator that counts against the same limit, a CPU-time watchdog, stack
+// limits for whichever thread runs it, and no code generation from strings, no
+// WebAssembly and no blocking Atomics.wait.
+#ifndef SPROCKET_RUNTIME_JS_JS_SANDBOX_H_
+#define SPROCKET_RUNTIME_JS_JS_SANDBOX_H_
+
+#include <pthread.h>
+#include <time.h>
+#include <v8.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/thread_annotations.h"
+
+namespace sprocket::runtime::js {
+
+// Initialises V8 for the process on first use (V8 cannot be initialised twice, so this is
+// process-wide and never torn down). Thread-safe.
+void EnsureV8();
+
+// An ArrayBuffer allocator that refuses to hold more than `limit` bytes (a refused
+// allocation is a RangeError in JavaScript). Thread-safe.
+class LimitedAllocator : public v8::ArrayBuffer::Allocator {
+ public:
+  explicit LimitedAllocator(size_t limit) : limit_(limit) {}
+  void* Allocate(size_t length) override;
+  void* AllocateUninitialized(size_t length) override;
+  void Free(void* data, size_t length) override;
+  size_t used() const { return used_.load(std::memory_order_relaxed); }
+
+ private:
+  bool Reserve(size_t length);
+  const size_t limit_;
+  std::atomic<size_t> used_{0};
+};
+
+// What the watchdog knows of one instance. The instance marks each call's start and end;
+// the watchdog terminates a call whose thread has used more CPU than the limit.
+struct CallMonitor {
+  v8::Isolate* isolate = nullptr;
+  int64_t cpu_limit_ns = 0;
+  // Odd while a call runs; +1 at start and at end.
+  std::atomic<uint64_t> sequence{0};
+  // The CPU clock of the thread running the current call.
+  std::atomic<clockid_t> thread_clock{CLOCK_THREAD_CPUTIME_ID};
+  // The call (sequence) the watchdog terminated, 0 if none.
+  std::atomic<uint64_t> terminated{0};
+
+  // Watchdog-private: the call it last saw and the thread's CPU time then.
+  uint64_t seen_sequence = 0;
+  int64_t seen_cpu_ns = 0;
+};
+
+// One thread per runtime that checks running calls every few milliseconds. CPU time is
+// measured on the calling thread's CPU clock from the first time the watchdog sees a call,
+// so a limit is enforced within one period (5 ms) of being exceeded.
+class Watchdog {
+ public:
+  Watchdog();
+  ~Watchdog();
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+
+  void Register(CallMonitor* monitor) EXCLUDES(mutex_);
+  void Unregister(CallMonitor* monitor) EXCLUDES(mutex_);
+
+ private:
+  void Run();
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ GUARDED_BY(mutex_) = false;
+  std::vector<CallMonitor*> monitors_ GUARDED_BY(mutex_);
+  std::thread thread_;
+};
+
+// The CPU clock of the calling thread (cached per thread).
+clockid_t CurrentThreadClock();
+
+// The lowest stack address V8 may use on the calling thread: the thread's stack bottom
+// plus a reserve for the native frames (SQLite, the host API) that run below JavaScript.
+uintptr_t CurrentThreadStackLimit();
+
+}  // namespace sprocket::runtime::js
+
+#endif  // SPROCKET_RUNTIME_JS_JS_SANDBOX_H_
