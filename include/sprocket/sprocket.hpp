@@ -39,6 +39,9 @@ struct Options {
   int busy_timeout_ms = 5000;
   // Capacity of the in-memory audit ring (sprocket_audit); the oldest events drop first.
   size_t max_audit_events = 10000;
+  // How many warm function instances (for JavaScript: an isolate each) may wait idle for
+  // reuse across the Database's sessions; the least recently used beyond this are freed.
+  size_t max_warm_instances = 32;
   // The user name guests see as ctx.session.user.
   std::string user = "sprocket";
   // Receives guest log output (sprocket.log, console.*). When empty, it is discarded.

@@ -19,6 +19,7 @@ CREATE TABLE _sprocket_meta(
 ) WITHOUT ROWID;
 CREATE TABLE _sprocket_functions(
   name TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+  entry_point TEXT NOT NULL,
   kind TEXT NOT NULL,
   language TEXT NOT NULL,
   params TEXT NOT NULL,
@@ -228,6 +229,8 @@ Result<FunctionRecord> ReadFunction(sqlite3_stmt* s) {
   d.hot_reload = sqlite3_column_int(s, 16) != 0;
   r.created_at = Text(s, 17);
   r.updated_at = Text(s, 18);
+  d.entry_point = Text(s, 19);
+  if (d.entry_point.empty()) d.entry_point = d.name;
   return r;
 }
 
@@ -338,7 +341,7 @@ Result<std::shared_ptr<const CatalogSnapshot>> Catalog::Load() {
                                    "strict, body_kind, source, file_path, source_line, "
                                    "security_policy, max_memory_bytes, max_cpu_time_ms, "
                                    "max_instructions, jit_level, hot_reload, created_at, "
-                                   "updated_at FROM _sprocket_functions ORDER BY name"));
+                                   "updated_at, entry_point FROM _sprocket_functions ORDER BY name"));
     int rc;
     while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
       SPROCKET_ASSIGN_OR_RETURN(FunctionRecord r, ReadFunction(s.get()));
@@ -390,8 +393,8 @@ Status Catalog::PutFunction(const FunctionRecord& r) {
       "INSERT INTO _sprocket_functions (name, kind, language, params, returns, arguments, "
       "returns_text, volatility, strict, body_kind, source, file_path, source_line, "
       "security_policy, max_memory_bytes, max_cpu_time_ms, max_instructions, jit_level, "
-      "hot_reload, definition, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-      "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ") +
+      "hot_reload, definition, entry_point, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+      "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ") +
       kNow + ", " + kNow +
       ") ON CONFLICT(name) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
       "language = excluded.language, params = excluded.params, returns = excluded.returns, "
@@ -404,7 +407,7 @@ Status Catalog::PutFunction(const FunctionRecord& r) {
       "max_cpu_time_ms = excluded.max_cpu_time_ms, "
       "max_instructions = excluded.max_instructions, jit_level = excluded.jit_level, "
       "hot_reload = excluded.hot_reload, definition = excluded.definition, "
-      "updated_at = excluded.updated_at";
+      "entry_point = excluded.entry_point, updated_at = excluded.updated_at";
   SPROCKET_ASSIGN_OR_RETURN(StmtPtr s, PrepareOne(db_, sql));
   std::string body_kind = !d.file_path.empty() ? "file" : d.source_is_binary ? "binary" : "source";
   Value source = d.source_is_binary ? Value::FromBlob(d.source) : Value(d.source);
@@ -417,7 +420,7 @@ Status Catalog::PutFunction(const FunctionRecord& r) {
        Value(security::PolicyName(r.policy)), OptionalInt(d.limits.max_memory_bytes),
        OptionalInt(d.limits.max_cpu_time_ms), OptionalInt(d.limits.max_instructions),
        Value(runtime::JitLevelName(d.jit_level)), Value(d.hot_reload ? 1 : 0),
-       Value(r.Definition())}));
+       Value(r.Definition()), Value(d.entry_point.empty() ? d.name : d.entry_point)}));
   SPROCKET_RETURN_IF_ERROR(StepDone(db_, s.get()));
   return BumpVersion();
 }

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "catalog/catalog.h"
@@ -12,7 +13,10 @@
 namespace sprocket {
 
 DatabaseState::DatabaseState(std::string path, Options options)
-    : path_(std::move(path)), options_(std::move(options)), audit_(options_.max_audit_events) {
+    : path_(std::move(path)),
+      options_(std::move(options)),
+      audit_(options_.max_audit_events),
+      pool_(options_.max_warm_instances) {
   in_memory_ = path_.empty() || path_ == ":memory:";
   if (in_memory_) {
     // memdb databases whose name starts with '/' are shared by every connection of the
@@ -99,6 +103,42 @@ std::shared_ptr<const catalog::CatalogSnapshot> DatabaseState::CachedSnapshot(
 void DatabaseState::CacheSnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot) {
   std::lock_guard<std::mutex> lock(mutex_);
   snapshot_ = std::move(snapshot);
+}
+
+Result<CompiledRef> DatabaseState::Compile(const std::string& key,
+                                           const runtime::FunctionDef& def,
+                                           runtime::LanguageRuntime& runtime) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = compiled_.find(key);
+    if (it != compiled_.end()) return it->second;
+  }
+  // Compiled outside the lock: another session may compile the same definition at the
+  // same time; the first to finish is kept.
+  SPROCKET_ASSIGN_OR_RETURN(std::shared_ptr<runtime::CompiledFunction> function,
+                            runtime.Compile(def, {}));
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto [it, inserted] = compiled_.try_emplace(key, CompiledRef{function, 0});
+  if (inserted) it->second.id = next_compiled_id_++;
+  return it->second;
+}
+
+void DatabaseState::RetainCompiled(const std::vector<std::string>& keys) {
+  std::vector<uint64_t> dropped;
+  std::vector<CompiledRef> released;  // destroyed outside the lock
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = compiled_.begin(); it != compiled_.end();) {
+      if (std::find(keys.begin(), keys.end(), it->first) == keys.end()) {
+        dropped.push_back(it->second.id);
+        released.push_back(std::move(it->second));
+        it = compiled_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (uint64_t id : dropped) pool_.Purge(id);
 }
 
 }  // namespace sprocket

@@ -5,17 +5,27 @@
 
 #include <sqlite3.h>
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "catalog/records.h"
 #include "common/thread_annotations.h"
+#include "engine/instance_pool.h"
 #include "runtime/runtime.h"
 #include "security/audit_log.h"
 #include "sprocket/sprocket.hpp"
 
 namespace sprocket {
+
+// A compiled function and the id its warm instances are pooled under. Ids are never
+// reused, so an instance cannot be mistaken for one of a later definition.
+struct CompiledRef {
+  std::shared_ptr<runtime::CompiledFunction> function;
+  uint64_t id = 0;
+};
 
 class DatabaseState {
  public:
@@ -40,6 +50,16 @@ class DatabaseState {
       EXCLUDES(mutex_);
   void CacheSnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot) EXCLUDES(mutex_);
 
+  // L2 (DESIGN §7): the compiled function for `def` — compiled by `runtime` the first time
+  // any session needs this exact definition (`key`), shared afterwards.
+  Result<CompiledRef> Compile(const std::string& key, const runtime::FunctionDef& def,
+                              runtime::LanguageRuntime& runtime) EXCLUDES(mutex_);
+  // Forgets compiled functions whose keys are not in `keys`, and their warm instances.
+  void RetainCompiled(const std::vector<std::string>& keys) EXCLUDES(mutex_);
+
+  // L1: warm instances.
+  InstancePool& pool() { return pool_; }
+
  private:
   const std::string path_;
   std::string open_name_;
@@ -51,6 +71,9 @@ class DatabaseState {
 
   std::mutex mutex_;
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot_ GUARDED_BY(mutex_);
+  std::map<std::string, CompiledRef> compiled_ GUARDED_BY(mutex_);
+  uint64_t next_compiled_id_ GUARDED_BY(mutex_) = 1;
+  InstancePool pool_;
 };
 
 // Opens a SQLite connection configured the way every Sprocket connection is: foreign keys

@@ -209,6 +209,7 @@ Status Ddl::CreateFunction(const sql::CreateFunctionStmt& s) {
   catalog::FunctionRecord r;
   runtime::FunctionDef& d = r.def;
   d.name = s.name;
+  d.entry_point = s.name;
   SPROCKET_ASSIGN_OR_RETURN(d.language, CanonicalLanguage(s.language));
   SPROCKET_ASSIGN_OR_RETURN(d.params, ConvertParams(s.params, "argument"));
   if (s.is_procedure) {

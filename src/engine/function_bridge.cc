@@ -116,7 +116,10 @@ Result<runtime::Instance*> InstanceFor(SessionImpl& session, FunctionSlot& slot)
   if (entry.compiled == nullptr) return entry.compile_error;
   SPROCKET_RETURN_IF_ERROR(session.CheckCallDepth(entry.record->def.name));
   if (entry.instance == nullptr) {
-    SPROCKET_ASSIGN_OR_RETURN(entry.instance, entry.compiled->CreateInstance());
+    entry.instance = session.state().pool().Take(entry.compiled_id);
+    if (entry.instance == nullptr) {
+      SPROCKET_ASSIGN_OR_RETURN(entry.instance, entry.compiled->CreateInstance());
+    }
   }
   return entry.instance.get();
 }

@@ -1,5 +1,8 @@
 #include "engine/session_impl.h"
 
+#include <cctype>
+#include <cstring>
+
 #include "common/strings.h"
 #include "engine/ddl.h"
 #include "engine/function_bridge.h"
@@ -12,11 +15,27 @@
 
 namespace sprocket {
 
+namespace {
+
+// What compiled code depends on: the definition (language, name, signature, body) and the
+// limits and JIT level the instances are made with. Capabilities are not part of it: they
+// are enforced by the engine, not compiled in.
+std::string CompileKey(const catalog::FunctionRecord& record) {
+  const runtime::FunctionDef& d = record.def;
+  return record.Definition() + "\n" + std::to_string(d.limits.max_memory_bytes) + "/" +
+         std::to_string(d.limits.max_cpu_time_ms) + "/" +
+         std::to_string(d.limits.max_instructions) + "/" + runtime::JitLevelName(d.jit_level);
+}
+
+}  // namespace
+
 SessionImpl::SessionImpl(DatabaseState& state)
     : state_(state), host_(std::make_unique<HostApiImpl>(*this)) {}
 
 SessionImpl::~SessionImpl() {
   data_version_stmt_.reset();
+  for (StmtPtr& stmt : savepoint_stmts_) stmt.reset();
+  ReleaseInstances();
   // Statements cached by functions must be finalized before the connection closes.
   for (auto& [name, slot] : slots_) slot->entry.reset();
   sqlite3_close_v2(db_);
@@ -159,8 +178,21 @@ Status SessionImpl::SyncCatalog() {
     if (snapshot == nullptr) {
       SPROCKET_ASSIGN_OR_RETURN(snapshot, catalog.Load());
       state_.CacheSnapshot(snapshot);
+      // Compiled code of definitions no longer in the catalog is dropped.
+      std::vector<std::string> keys;
+      for (const catalog::FunctionRecord& f : snapshot->functions()) keys.push_back(CompileKey(f));
+      state_.RetainCompiled(keys);
     }
     return ApplySnapshot(std::move(snapshot));
+  }
+}
+
+void SessionImpl::ReleaseInstances() {
+  for (auto& [name, slot] : slots_) {
+    FunctionEntry* entry = slot->entry.get();
+    if (entry != nullptr && entry->instance != nullptr) {
+      state_.pool().Give(entry->compiled_id, std::move(entry->instance));
+    }
   }
 }
 
@@ -224,12 +256,16 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
                                         record->def.language +
                                         ", which this build of Sprocket does not have");
     } else {
-      auto compiled = rt->Compile(record->def, {});
+      auto compiled = state_.Compile(CompileKey(*record), record->def, *rt);
       if (compiled.ok()) {
-        entry->compiled = std::move(*compiled);
+        entry->compiled = std::move(compiled->function);
+        entry->compiled_id = compiled->id;
       } else {
         entry->compile_error = compiled.status();
       }
+    }
+    if (slot->entry != nullptr && slot->entry->instance != nullptr) {
+      state_.pool().Give(slot->entry->compiled_id, std::move(slot->entry->instance));
     }
     bool signature_changed =
         slot->entry == nullptr || slot->name != record->def.name ||
@@ -265,25 +301,63 @@ Status SessionImpl::RegisterSlot(FunctionSlot* slot, bool remove) {
 
 // --- statement execution ------------------------------------------------------------
 
-Status SessionImpl::Atomically(const std::function<Status()>& body) {
-  auto engine_run = [this](const char* sql) {
-    EngineScope engine(*this);
-    return RunStatement(db_, sql).status();
-  };
-  SPROCKET_RETURN_IF_ERROR(engine_run("SAVEPOINT _sprocket_statement"));
-  Status st = body();  // under the caller's principal
-  if (st.ok()) {
-    Status released = engine_run("RELEASE _sprocket_statement");
-    if (released.ok()) return st;
-    st = released;
+Status SessionImpl::RunSavepointStatement(int which) {
+  static const char* const kSql[] = {"SAVEPOINT _sprocket_statement",
+                                     "RELEASE _sprocket_statement",
+                                     "ROLLBACK TO _sprocket_statement"};
+  EngineScope engine(*this);
+  StmtPtr& stmt = savepoint_stmts_[which];
+  if (stmt == nullptr) {
+    SPROCKET_ASSIGN_OR_RETURN(stmt, PrepareOne(db_, kSql[which]));
   }
-  (void)engine_run("ROLLBACK TO _sprocket_statement");
-  (void)engine_run("RELEASE _sprocket_statement");
-  return st;
+  int rc = sqlite3_step(stmt.get());
+  sqlite3_reset(stmt.get());
+  if (rc != SQLITE_DONE) return SqliteError(db_, rc);
+  return Status::Ok();
+}
+
+Status SessionImpl::BeginStatementSavepoint() { return RunSavepointStatement(0); }
+
+Status SessionImpl::EndStatementSavepoint(Status status) {
+  if (status.ok()) {
+    Status released = RunSavepointStatement(1);
+    if (released.ok()) return status;
+    status = released;
+  }
+  (void)RunSavepointStatement(2);
+  (void)RunSavepointStatement(1);
+  return status;
+}
+
+Status SessionImpl::Atomically(const std::function<Status()>& body) {
+  SPROCKET_RETURN_IF_ERROR(BeginStatementSavepoint());
+  return EndStatementSavepoint(body());  // the body runs under the caller's principal
+}
+
+bool SessionImpl::MayRunFunctions(const sql::ParsedStatement& statement) const {
+  if (slots_.empty()) return false;
+  const auto* plain = std::get_if<sql::PlainStatement>(&statement.node);
+  if (plain == nullptr || plain->kind != sql::PlainKind::kOther) return false;
+  std::string_view text = Trim(statement.text);
+  for (const char* k : {"SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "WITH", "VALUES"}) {
+    size_t n = std::strlen(k);
+    if (text.size() >= n && EqualsIgnoreCase(text.substr(0, n), k) &&
+        (text.size() == n || !std::isalnum(static_cast<unsigned char>(text[n])))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 Status SessionImpl::Run(const sql::ParsedStatement& statement, const std::vector<Value>& params,
                         ResultSet* out) {
+  Status st = RunStatementOnce(statement, params, out);
+  ReleaseInstances();
+  return st;
+}
+
+Status SessionImpl::RunStatementOnce(const sql::ParsedStatement& statement,
+                                     const std::vector<Value>& params, ResultSet* out) {
   SPROCKET_RETURN_IF_ERROR(SyncCatalog());
   *out = ResultSet();
   if (const auto* plain = std::get_if<sql::PlainStatement>(&statement.node)) {
@@ -352,7 +426,11 @@ Status SessionImpl::RunPlain(const sql::ParsedStatement& statement,
     default:
       break;
   }
-  if (!follows) return execute();
+  if (!follows) {
+    // What functions write while the statement runs is undone with it when it fails.
+    if (MayRunFunctions(statement)) return Atomically(execute);
+    return execute();
+  }
   Status st = Atomically([&]() -> Status {
     SPROCKET_RETURN_IF_ERROR(execute());
     EngineScope engine(*this);

@@ -40,8 +40,11 @@ struct FunctionEntry {
   security::CapabilitySet capabilities;
   std::string fingerprint;  // definition + policy + grants: equal means unchanged
   std::shared_ptr<runtime::CompiledFunction> compiled;  // null when compiling failed
+  uint64_t compiled_id = 0;                             // its id in the instance pool
   Status compile_error;
-  std::unique_ptr<runtime::Instance> instance;  // L1: this session's warm instance
+  // The instance this session took from the pool for the statement in progress; given
+  // back when the statement ends.
+  std::unique_ptr<runtime::Instance> instance;
   // Guest statements prepared for this function, by SQL text.
   std::unordered_map<std::string, StmtPtr, StringHash, std::equal_to<>> statements;
 };
@@ -75,6 +78,16 @@ class SessionImpl {
 
   // Brings the registered functions up to the catalog's current version.
   Status SyncCatalog();
+
+  // Gives the instances taken for the last statement back to the Database's pool.
+  void ReleaseInstances();
+
+  // Whether `statement` may call functions (then it runs in a savepoint, so that what the
+  // functions write is undone with the statement when it fails).
+  bool MayRunFunctions(const sql::ParsedStatement& statement) const;
+  Status BeginStatementSavepoint();
+  // Releases the savepoint when `status` is OK, else rolls back to it; returns `status`.
+  Status EndStatementSavepoint(Status status);
 
   sqlite3* db() const { return db_; }
   DatabaseState& state() { return state_; }
@@ -139,6 +152,8 @@ class SessionImpl {
   static int Authorize(void* self, int action, const char* a1, const char* a2, const char* db,
                        const char* inner);
 
+  Status RunStatementOnce(const sql::ParsedStatement& statement,
+                          const std::vector<Value>& params, ResultSet* out);
   Status ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot);
   Status RegisterSlot(FunctionSlot* slot, bool remove);
   Status RunPlain(const sql::ParsedStatement& statement, const std::vector<Value>& params,
@@ -147,6 +162,8 @@ class SessionImpl {
                  ResultSet* out);
   // Runs `body` inside a savepoint: released on success, rolled back on failure.
   Status Atomically(const std::function<Status()>& body);
+  // Runs SAVEPOINT (0), RELEASE (1) or ROLLBACK TO (2) _sprocket_statement.
+  Status RunSavepointStatement(int which);
   // Marks the catalog changed by this session: check the token before every statement
   // until the transaction ends.
   void CatalogChanged() { catalog_pending_ = true; }
@@ -161,6 +178,7 @@ class SessionImpl {
   std::optional<security::AuthDecision> denial_;  // the authorizer's latest refusal
   std::optional<Status> function_error_;
   StmtPtr data_version_stmt_;
+  StmtPtr savepoint_stmts_[3];  // SAVEPOINT, RELEASE, ROLLBACK TO _sprocket_statement
   int64_t data_version_ = -1;
   bool catalog_pending_ = true;
   bool in_call_ = false;

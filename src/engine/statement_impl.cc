@@ -62,6 +62,8 @@ class Statement::Impl {
     }
     if (!started_) {
       SPROCKET_RETURN_IF_ERROR(session_.SyncCatalog());
+      guarded_ = session_.MayRunFunctions(parsed_);
+      if (guarded_) SPROCKET_RETURN_IF_ERROR(session_.BeginStatementSavepoint());
       started_ = true;
     }
     session_.ClearFunctionError();
@@ -69,18 +71,37 @@ class Statement::Impl {
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) {
       rows_.rows_affected = sqlite3_stmt_readonly(stmt_.get()) ? 0 : sqlite3_changes64(session_.db());
-      return false;
+      sqlite3_reset(stmt_.get());
+      return Finish(Status::Ok());
     }
     Status st = session_.ErrorFor(rc, parsed_.text, parsed_.position);
     sqlite3_reset(stmt_.get());
-    return st;
+    return Finish(st);
   }
 
   Status Reset() {
-    started_ = false;
     done_ = false;
     if (stmt_) sqlite3_reset(stmt_.get());
+    if (started_) return Finish(Status::Ok()).status();
     return Status::Ok();
+  }
+
+  ~Impl() {
+    if (stmt_ && started_) {
+      sqlite3_reset(stmt_.get());
+      (void)Finish(Status::Ok());
+    }
+  }
+
+  // Ends a run of the statement: closes its savepoint (rolling back on error) and gives
+  // the function instances back. Returns false on success, else the error.
+  Result<bool> Finish(Status status) {
+    started_ = false;
+    if (guarded_) status = session_.EndStatementSavepoint(status);
+    guarded_ = false;
+    session_.ReleaseInstances();
+    if (!status.ok()) return status;
+    return false;
   }
 
   int column_count() const { return stmt_ ? sqlite3_column_count(stmt_.get()) : 0; }
@@ -99,6 +120,7 @@ class Statement::Impl {
   std::vector<Value> params_;  // for statements run through the session
   ResultSet rows_;
   bool started_ = false;
+  bool guarded_ = false;  // running inside the session's statement savepoint
   bool done_ = false;
 };
 

@@ -38,6 +38,10 @@ struct Limits {
 
 struct FunctionDef {
   std::string name;
+  // The name under which a body may define the function to call (DESIGN §3.1 body style
+  // (a)): the name the function was created with. ALTER FUNCTION … RENAME TO changes
+  // `name`, not this, so a body that defines `function f` keeps working as `g`.
+  std::string entry_point;
   FunctionKind kind = FunctionKind::kScalar;
   std::string language;  // canonical: "javascript", "python", "wasm", "rust", "sql"
   std::vector<Param> params;

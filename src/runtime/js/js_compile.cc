@@ -60,14 +60,15 @@ Result<ScriptSource> BuildScript(const FunctionDef& def) {
     return Status(StatusCode::kInvalidArgument, what + ": the function body is empty");
   }
   ScriptSource out;
-  if (IsIdentifier(def.name)) {
-    std::string name = RegexEscape(def.name);
+  const std::string& entry = def.entry_point.empty() ? def.name : def.entry_point;
+  if (IsIdentifier(entry)) {
+    std::string name = RegexEscape(entry);
     bool declares =
         Contains(body, "(^|[^\\w$.])function\\s*\\*?\\s*" + name + "\\s*\\(") ||
         Contains(body, "(^|[^\\w$.])(const|let|var)\\s+" + name + "\\s*=");
     if (declares) {
       out.text = body;
-      out.global = def.name;
+      out.global = entry;
       return out;
     }
   }

@@ -245,8 +245,9 @@ void ThrowStatus(v8::Isolate* isolate, const Status& status) {
   v8::Local<v8::Value> error = v8::Exception::Error(Str(isolate, status.message()));
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   if (error->IsObject()) {
-    (void)error.As<v8::Object>()->Set(context, Str(isolate, "code"),
-                                      Str(isolate, SqlState(status.code())));
+    (void)error.As<v8::Object>()
+        ->Set(context, Str(isolate, "code"), Str(isolate, SqlState(status.code())))
+        .FromMaybe(false);
   }
   isolate->ThrowException(error);
 }

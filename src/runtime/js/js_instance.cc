@@ -1,5 +1,7 @@
 #include "runtime/js/js_instance.h"
 
+#include <algorithm>
+
 #include "common/strings.h"
 #include "runtime/js/js_convert.h"
 #include "runtime/js/js_host_api.h"
@@ -10,9 +12,11 @@ namespace {
 
 constexpr int64_t kDefaultMemoryBytes = 16 << 20;
 constexpr int64_t kDefaultCpuMs = 5000;
-// Extra heap V8 is given once the limit is reached, so that it can unwind the terminated
-// call instead of aborting the process.
-constexpr size_t kHeapGrace = 32 << 20;
+// Extra heap V8 is given once the limit is reached, so that it can finish the allocation
+// in progress and unwind the terminated call instead of aborting the process. It must
+// cover V8's largest single allocation (a FixedArray of 2^27 elements: 1 GiB); pages are
+// only committed if the terminated call really allocates them before it stops.
+constexpr size_t kHeapGrace = size_t{1536} << 20;
 
 int64_t MemoryLimit(const FunctionDef& def) {
   return def.limits.max_memory_bytes > 0 ? def.limits.max_memory_bytes : kDefaultMemoryBytes;
@@ -83,7 +87,9 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
   allocator_ = std::make_unique<LimitedAllocator>(limit);
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = allocator_.get();
-  params.constraints.ConfigureDefaultsFromHeapSize(0, limit);
+  // V8 sizes its reservations from the heap size, which must be whole megabytes.
+  constexpr size_t kMiB = 1 << 20;
+  params.constraints.ConfigureDefaultsFromHeapSize(0, std::max<size_t>(4, (limit + kMiB - 1) / kMiB) * kMiB);
   isolate_ = v8::Isolate::New(params);
   if (isolate_ == nullptr) {
     return Status(StatusCode::kResourceExhausted, What() + ": could not create an isolate");
@@ -182,6 +188,10 @@ Status JsInstance::ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> con
   v8::Local<v8::Message> message = try_catch.Message();
   if (!message.IsEmpty()) {
     int line = message->GetLineNumber(context).FromMaybe(0);
+    // An error at the closing of a plv8-style body's wrapper belongs to its last line.
+    int body_lines = 1;
+    for (char c : def().source) body_lines += c == '\n';
+    if (line > body_lines) line = body_lines;
     if (line > 0) where = " line " + std::to_string(line);
   }
   if (out_of_memory_) {
@@ -241,8 +251,8 @@ Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
       ok = false;
     } else if (promise->State() == v8::Promise::kFulfilled) {
       value = promise->Result();
-    } else if (!try_catch.HasTerminated()) {
-      ok = false;
+    } else {
+      ok = false;  // still pending: nothing left that could settle it, or terminated
     }
   }
   Status status;
