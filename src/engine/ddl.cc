@@ -247,8 +247,16 @@ Status Ddl::CreateFunction(const sql::CreateFunctionStmt& s) {
       d.return_type = *type;
     }
   }
-  if (d.kind == runtime::FunctionKind::kTable && d.params.size() > 30) {
-    return Invalid("functions returning TABLE or SETOF take at most 30 arguments");
+  if (d.kind == runtime::FunctionKind::kTable) {
+    if (d.params.size() > 30) {
+      return Invalid("functions returning TABLE or SETOF take at most 30 arguments");
+    }
+    SPROCKET_ASSIGN_OR_RETURN(std::string relation, RelationKind(d.name));
+    if (!relation.empty()) {
+      return Status(StatusCode::kAlreadyExists,
+                    "a " + relation + " named " + Q(d.name) +
+                        " exists: a function returning TABLE or SETOF needs a name of its own");
+    }
   }
   d.volatility = ToRuntime(s.volatility);
   d.strict = s.strict;

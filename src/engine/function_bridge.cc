@@ -11,6 +11,37 @@ namespace sprocket {
 
 namespace {
 
+// The memo key of `args`, or false when they are too large to be worth remembering.
+bool MemoKey(const std::vector<Value>& args, std::string* key) {
+  key->clear();
+  for (const Value& v : args) {
+    key->push_back(static_cast<char>(v.type()));
+    switch (v.type()) {
+      case ValueType::kNull: break;
+      case ValueType::kInteger: {
+        int64_t i = v.integer();
+        key->append(reinterpret_cast<const char*>(&i), sizeof i);
+        break;
+      }
+      case ValueType::kReal: {
+        double d = v.real();
+        key->append(reinterpret_cast<const char*>(&d), sizeof d);
+        break;
+      }
+      case ValueType::kText:
+      case ValueType::kBlob: {
+        const std::string& bytes = v.type() == ValueType::kText ? v.text() : v.blob();
+        uint32_t n = static_cast<uint32_t>(bytes.size());
+        key->append(reinterpret_cast<const char*>(&n), sizeof n);
+        key->append(bytes);
+        break;
+      }
+    }
+    if (key->size() > Memo::kMaxKeyBytes) return false;
+  }
+  return true;
+}
+
 void Fail(sqlite3_context* ctx, SessionImpl& session, const Status& status) {
   session.SetFunctionError(status);
   sqlite3_result_error(ctx, status.message().c_str(), static_cast<int>(status.message().size()));
@@ -59,6 +90,23 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     sqlite3_result_null(ctx);
     return;
   }
+  Memo& memo = entry->memo;
+  std::string key;
+  bool memoize = def.volatility == runtime::Volatility::kImmutable && !memo.disabled &&
+                 MemoKey(args, &key);
+  if (memoize) {
+    ++memo.lookups;
+    auto hit = memo.results.find(key);
+    if (hit != memo.results.end()) {
+      ++memo.hits;
+      return ResultValue(ctx, hit->second);
+    }
+    if (memo.lookups == Memo::kProbeCalls && memo.hits * 10 < memo.lookups) {
+      memo.disabled = true;  // arguments rarely repeat: remembering costs more than it saves
+      memo.results.clear();
+      memoize = false;
+    }
+  }
   Result<runtime::Instance*> instance = InstanceFor(session, *slot);
   if (!instance.ok()) return Fail(ctx, session, instance.status());
   Result<Value> result = Status(StatusCode::kInternal, "not called");
@@ -82,6 +130,10 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
                 Status(StatusCode::kInvalidArgument,
                        "function " + Name(def) + " must return " + def.return_declared + ": " +
                            converted.status().message()));
+  }
+  if (memoize) {
+    if (memo.results.size() >= Memo::kMaxEntries) memo.results.clear();
+    memo.results.emplace(std::move(key), *converted);
   }
   ResultValue(ctx, *converted);
 }

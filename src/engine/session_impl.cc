@@ -1,5 +1,6 @@
 #include "engine/session_impl.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -64,9 +65,17 @@ int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a
   if (s->frames_.empty()) {
     decision = security::AuthorizeUser(request);
   } else if (FunctionSlot* guest = s->frames_.back(); guest != nullptr) {
+    // A table function is a function, not data: it runs under its own capabilities.
+    if (action == SQLITE_READ && a1 != nullptr && s->IsTableFunction(a1)) return SQLITE_OK;
     decision = security::AuthorizeGuest(guest->name, guest->entry->capabilities, request);
   } else {
     return SQLITE_OK;  // the engine
+  }
+  if (decision.allowed && s->frames_.empty() && a1 != nullptr &&
+      (action == SQLITE_CREATE_TABLE || action == SQLITE_CREATE_VIEW) && s->IsTableFunction(a1)) {
+    decision.allowed = false;
+    decision.message = "permission denied: the name " + QuoteIdentifier(a1) +
+                       " belongs to a table function (drop the function first)";
   }
   if (decision.allowed) return SQLITE_OK;
   if (!s->denial_) s->denial_ = std::move(decision);
@@ -187,6 +196,11 @@ Status SessionImpl::SyncCatalog() {
   }
 }
 
+bool SessionImpl::IsTableFunction(std::string_view name) const {
+  std::string key = ToLower(name);
+  return std::binary_search(table_modules_.begin(), table_modules_.end(), key);
+}
+
 void SessionImpl::ReleaseInstances() {
   for (auto& [name, slot] : slots_) {
     FunctionEntry* entry = slot->entry.get();
@@ -203,6 +217,7 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
     wanted[ToLower(f.def.name)] = &f;
     if (f.def.kind == runtime::FunctionKind::kTable) table_functions.push_back(ToLower(f.def.name));
   }
+  std::sort(table_functions.begin(), table_functions.end());
   // Table functions are virtual-table modules pointing at their slots: when the set
   // changes, drop them all before any slot goes, and register them again below.
   bool tables_changed = table_functions != table_modules_;

@@ -34,6 +34,18 @@ struct StringHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+// Memoized results of an IMMUTABLE function (bounded). It switches itself off when the
+// arguments rarely repeat, so that a function called with distinct values pays nothing.
+struct Memo {
+  static constexpr size_t kMaxEntries = 4096;
+  static constexpr size_t kMaxKeyBytes = 256;
+  static constexpr uint64_t kProbeCalls = 2048;  // calls before judging the hit rate
+  std::unordered_map<std::string, Value> results;
+  uint64_t lookups = 0;
+  uint64_t hits = 0;
+  bool disabled = false;
+};
+
 // A catalog function as this session runs it.
 struct FunctionEntry {
   const catalog::FunctionRecord* record = nullptr;  // in the session's snapshot
@@ -45,6 +57,7 @@ struct FunctionEntry {
   // The instance this session took from the pool for the statement in progress; given
   // back when the statement ends.
   std::unique_ptr<runtime::Instance> instance;
+  Memo memo;  // IMMUTABLE functions only
   // Guest statements prepared for this function, by SQL text.
   std::unordered_map<std::string, StmtPtr, StringHash, std::equal_to<>> statements;
 };
@@ -78,6 +91,9 @@ class SessionImpl {
 
   // Brings the registered functions up to the catalog's current version.
   Status SyncCatalog();
+
+  // True when `name` is a table function registered on this connection.
+  bool IsTableFunction(std::string_view name) const;
 
   // Gives the instances taken for the last statement back to the Database's pool.
   void ReleaseInstances();

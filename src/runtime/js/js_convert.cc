@@ -27,16 +27,23 @@ v8::Local<v8::Value> Integer(v8::Isolate* isolate, int64_t v) {
   return v8::BigInt::New(isolate, v);
 }
 
+void FreeBytes(void* data, size_t length, void* allocator) {
+  static_cast<v8::ArrayBuffer::Allocator*>(allocator)->Free(data, length);
+}
+
 Result<v8::Local<v8::Value>> Bytes(v8::Isolate* isolate, const std::string& bytes) {
-  std::unique_ptr<v8::BackingStore> store =
-      v8::ArrayBuffer::NewBackingStore(isolate, bytes.size());
-  // The allocator refuses what would exceed the memory limit.
-  if (store == nullptr || (bytes.size() > 0 && store->Data() == nullptr)) {
+  // Allocated through the isolate's allocator (so it counts against the memory limit) but
+  // by us: V8's own NewBackingStore aborts the process when the allocator refuses.
+  v8::ArrayBuffer::Allocator* allocator = isolate->GetArrayBufferAllocator();
+  void* data = allocator->AllocateUninitialized(bytes.size());
+  if (data == nullptr) {
     return Status(StatusCode::kResourceExhausted,
                   "a BYTEA value of " + std::to_string(bytes.size()) +
                       " bytes exceeds the function's memory limit");
   }
-  if (!bytes.empty()) std::memcpy(store->Data(), bytes.data(), bytes.size());
+  if (!bytes.empty()) std::memcpy(data, bytes.data(), bytes.size());
+  std::unique_ptr<v8::BackingStore> store =
+      v8::ArrayBuffer::NewBackingStore(data, bytes.size(), FreeBytes, allocator);
   v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
   return v8::Local<v8::Value>(v8::Uint8Array::New(buffer, 0, bytes.size()));
 }
@@ -79,8 +86,19 @@ Result<Value> Json(v8::Local<v8::Context> context, v8::Local<v8::Value> value) {
 }  // namespace
 
 std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  v8::String::Utf8Value utf8(isolate, value);
-  return *utf8 ? std::string(*utf8, utf8.length()) : std::string();
+  v8::Local<v8::String> s;
+  if (value->IsString()) {
+    s = value.As<v8::String>();
+  } else {
+    v8::TryCatch try_catch(isolate);
+    if (!value->ToString(isolate->GetCurrentContext()).ToLocal(&s)) return std::string();
+  }
+  // Lone surrogates become U+FFFD: SQLite text is valid UTF-8.
+  std::string out(static_cast<size_t>(s->Utf8Length(isolate)), '\0');
+  int written = s->WriteUtf8(isolate, out.data(), static_cast<int>(out.size()), nullptr,
+                             v8::String::REPLACE_INVALID_UTF8 | v8::String::NO_NULL_TERMINATION);
+  out.resize(static_cast<size_t>(written));
+  return out;
 }
 
 v8::MaybeLocal<v8::String> NewString(v8::Isolate* isolate, std::string_view text) {

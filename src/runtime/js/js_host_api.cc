@@ -227,6 +227,66 @@ void Session(v8::Local<v8::Name>, const v8::PropertyCallbackInfo<v8::Value>& inf
   info.GetReturnValue().Set(out);
 }
 
+// Date.now() and argument-less Date construction, through the host clock.
+void Now(const Info& info) {
+  CallContext* call = Call(info);
+  if (call == nullptr) return;
+  auto micros = call->host().NowMicros();
+  if (Fail(info, micros.status())) return;
+  info.GetReturnValue().Set(static_cast<double>(*micros / 1000));
+}
+
+// Math.random() through the host's randomness.
+void Random(const Info& info) {
+  CallContext* call = Call(info);
+  if (call == nullptr) return;
+  auto bits = call->host().RandomU64();
+  if (Fail(info, bits.status())) return;
+  info.GetReturnValue().Set(static_cast<double>(*bits >> 11) * 0x1.0p-53);
+}
+
+// Replaces the clock and randomness built into V8 with the host's, so that a policy can
+// refuse them (MINIMAL): Date.now(), new Date() without arguments, Date() and
+// Math.random(). Dates made from given values need no clock.
+constexpr const char kClockPrelude[] = R"js(
+(function (now, random) {
+  'use strict';
+  const NativeDate = globalThis.Date;
+  function Date(...args) {
+    if (new.target === undefined) return new NativeDate(now()).toString();
+    return Reflect.construct(NativeDate, args.length === 0 ? [now()] : args, new.target);
+  }
+  Object.setPrototypeOf(Date, NativeDate);
+  Date.prototype = NativeDate.prototype;
+  Object.defineProperty(NativeDate.prototype, 'constructor',
+                        { value: Date, writable: true, configurable: true });
+  Object.defineProperty(Date, 'now', { value: now, writable: true, configurable: true });
+  Object.defineProperty(globalThis, 'Date', { value: Date, writable: true, configurable: true });
+  Object.defineProperty(Math, 'random', { value: random, writable: true, configurable: true });
+})
+)js";
+
+bool InstallClock(v8::Local<v8::Context> context, v8::Local<v8::External> data) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> prelude;
+  v8::Local<v8::Function> now;
+  v8::Local<v8::Function> random;
+  if (!v8::Script::Compile(context, Str(isolate, kClockPrelude)).ToLocal(&script) ||
+      !script->Run(context).ToLocal(&prelude) || !prelude->IsFunction() ||
+      !v8::Function::New(context, Now, data, 0, v8::ConstructorBehavior::kThrow).ToLocal(&now) ||
+      !v8::Function::New(context, Random, data, 0, v8::ConstructorBehavior::kThrow)
+           .ToLocal(&random)) {
+    return false;
+  }
+  now->SetName(Str(isolate, "now"));
+  random->SetName(Str(isolate, "random"));
+  v8::Local<v8::Value> args[] = {now, random};
+  v8::Local<v8::Value> ignored;
+  return prelude.As<v8::Function>()->Call(context, v8::Undefined(isolate), 2, args).ToLocal(&ignored);
+}
+
 bool SetFunction(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* name,
                  v8::FunctionCallback callback, v8::Local<v8::External> data) {
   v8::Isolate* isolate = context->GetIsolate();
@@ -289,7 +349,8 @@ Status InstallGlobals(v8::Local<v8::Context> context, JsInstance* instance) {
             SetFunction(context, console, "warn", Log<LogLevel::kWarn>, data) &&
             SetFunction(context, console, "error", Log<LogLevel::kError>, data) &&
             global->Set(context, Str(isolate, "sprocket"), sprocket).FromMaybe(false) &&
-            global->Set(context, Str(isolate, "console"), console).FromMaybe(false);
+            global->Set(context, Str(isolate, "console"), console).FromMaybe(false) &&
+            InstallClock(context, data);
   // Nothing from the embedder's world beyond these; V8 adds no timers or I/O.
   for (const char* name : {"WebAssembly"}) {
     ok = ok && global->Delete(context, Str(isolate, name)).FromMaybe(false);
