@@ -180,3 +180,56 @@ TEST(EngineTest, InterruptCancelsTheRunningStatement) {
 
 }  // namespace
 }  // namespace sprocket
+
+namespace sprocket {
+namespace {
+
+// Four threads, one session each, calling JavaScript functions at the same time: instances
+// move between threads through the shared pool, each thread gets its own stack limit.
+TEST(EngineTest, JavaScriptFromFourThreads) {
+  TempDb tmp;
+  std::atomic<int> logged{0};
+  Options options;
+  options.max_warm_instances = 3;  // fewer than threads: instances are created and evicted
+  options.log_sink = [&](LogLevel, std::string_view, std::string_view) { ++logged; };
+  auto db = Database::Open(tmp.path(), options);
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  {
+    auto s = Connect(**db);
+    auto created = s->Execute(R"sql(
+      CREATE TABLE t(x INTEGER);
+      INSERT INTO t VALUES (1), (2), (3);
+      CREATE FUNCTION twice(x INTEGER) RETURNS INTEGER LANGUAGE js AS $$ return x * 2 $$;
+      CREATE FUNCTION sum_t() RETURNS INTEGER LANGUAGE js AS $$
+        sprocket.log('summing');
+        return sprocket.db.query('SELECT sum(x) AS s FROM t')[0].s;
+      $$;
+      ALTER FUNCTION sum_t GRANT CAPABILITY DATABASE_READ('t');
+      CREATE FUNCTION rec(n INTEGER) RETURNS INTEGER LANGUAGE js AS $$
+        function rec(n) { return n <= 0 ? 0 : 1 + rec(n - 1); }
+      $$;
+    )sql");
+    ASSERT_TRUE(created.ok()) << created.status().message();
+  }
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      auto s = (*db)->Connect();
+      if (!s.ok()) { ++failures; return; }
+      for (int i = 0; i < 100; ++i) {
+        auto r = (*s)->Execute("SELECT twice(?1), sum_t(), rec(500)", {Value(i + t)});
+        if (!r.ok() || r->rows[0][0] != Value(int64_t{2 * (i + t)}) ||
+            r->rows[0][1] != Value(int64_t{6}) || r->rows[0][2] != Value(int64_t{500})) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(logged.load(), 400);
+}
+
+}  // namespace
+}  // namespace sprocket
