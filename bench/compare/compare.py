@@ -352,6 +352,12 @@ DELETE FROM t;
 DELETE FROM audit_log;
 """
 
+SPROCKET_FULL_NAME_JS = """
+CREATE FUNCTION full_name(f TEXT, l TEXT) RETURNS TEXT LANGUAGE javascript IMMUTABLE AS $$
+  return f + ' ' + l
+$$;
+"""
+
 SPROCKET_FULL_NAME = """
 CREATE FUNCTION full_name(f TEXT, l TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
   SELECT f || ' ' || l
@@ -444,9 +450,27 @@ $$;
         note="no function: first_name || ' ' || last_name written in the select list (the "
              "floor a function call is compared to)"),
     Workload(
+        key="pg.insert.plpgsql_function", workload=W_FUNC, engine="postgresql",
+        variant="PL/pgSQL",
+        setup=PG_SRC + PG_T + """
+CREATE FUNCTION full_name(f text, l text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  RETURN f || ' ' || l;
+END
+$$;
+""",
+        reset=PG_RESET, measure=INSERT_SELECT_FUNC, check=CHECK_FULL_NAME,
+        teardown=PG_TEARDOWN, baseline="pg.insert.sql_function",
+        note="a procedural function PostgreSQL calls per row (not inlined)"),
+    Workload(
         key="sprocket.insert.sql_function", workload=W_FUNC, engine="sprocket",
         variant="LANGUAGE sql",
         setup=LITE_SRC + LITE_T + SPROCKET_FULL_NAME, reset=LITE_RESET,
+        measure=INSERT_SELECT_FUNC, check=CHECK_FULL_NAME, baseline="pg.insert.sql_function"),
+    Workload(
+        key="sprocket.insert.js_function", workload=W_FUNC, engine="sprocket",
+        variant="LANGUAGE javascript",
+        setup=LITE_SRC + LITE_T + SPROCKET_FULL_NAME_JS, reset=LITE_RESET,
         measure=INSERT_SELECT_FUNC, check=CHECK_FULL_NAME, baseline="pg.insert.sql_function"),
     # -- UPDATE / DELETE with BEFORE + AFTER triggers --
     Workload(

@@ -79,6 +79,13 @@ std::string FunctionRecord::Definition() const {
   return out;
 }
 
+std::string FunctionRecord::CompileKey() const {
+  return Definition() + "\n" + def.entry_point + "/" +
+         std::to_string(def.limits.max_memory_bytes) + "/" +
+         std::to_string(def.limits.max_cpu_time_ms) + "/" +
+         std::to_string(def.limits.max_instructions) + "/" + runtime::JitLevelName(def.jit_level);
+}
+
 std::string TriggerRecord::TimingText() const {
   switch (timing) {
     case sql::TriggerTiming::kBefore: return "BEFORE";

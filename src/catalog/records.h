@@ -23,6 +23,10 @@ struct FunctionRecord {
   std::string ArgumentsText() const;   // "price REAL, rate REAL"
   std::string ReturnsText() const;     // "REAL", "TRIGGER", "TABLE(i INTEGER)", "SETOF INT"
   std::string Definition() const;      // a CREATE statement that recreates the function
+  // What compiled code depends on: the definition and the limits and JIT level instances
+  // are made with — not the capabilities, which the engine enforces. Equal keys may share
+  // compiled code (the L2 cache).
+  std::string CompileKey() const;
 };
 
 struct TriggerRecord {

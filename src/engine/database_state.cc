@@ -107,7 +107,8 @@ void DatabaseState::CacheSnapshot(std::shared_ptr<const catalog::CatalogSnapshot
 
 Result<CompiledRef> DatabaseState::Compile(const std::string& key,
                                            const runtime::FunctionDef& def,
-                                           runtime::LanguageRuntime& runtime) {
+                                           runtime::LanguageRuntime& runtime,
+                                           const runtime::CompileOptions& options) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = compiled_.find(key);
@@ -116,7 +117,7 @@ Result<CompiledRef> DatabaseState::Compile(const std::string& key,
   // Compiled outside the lock: another session may compile the same definition at the
   // same time; the first to finish is kept.
   SPROCKET_ASSIGN_OR_RETURN(std::shared_ptr<runtime::CompiledFunction> function,
-                            runtime.Compile(def, {}));
+                            runtime.Compile(def, options));
   std::lock_guard<std::mutex> lock(mutex_);
   auto [it, inserted] = compiled_.try_emplace(key, CompiledRef{function, 0});
   if (inserted) it->second.id = next_compiled_id_++;

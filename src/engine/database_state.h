@@ -53,7 +53,8 @@ class DatabaseState {
   // L2 (DESIGN §7): the compiled function for `def` — compiled by `runtime` the first time
   // any session needs this exact definition (`key`), shared afterwards.
   Result<CompiledRef> Compile(const std::string& key, const runtime::FunctionDef& def,
-                              runtime::LanguageRuntime& runtime) EXCLUDES(mutex_);
+                              runtime::LanguageRuntime& runtime,
+                              const runtime::CompileOptions& options = {}) EXCLUDES(mutex_);
   // Forgets compiled functions whose keys are not in `keys`, and their warm instances.
   void RetainCompiled(const std::vector<std::string>& keys) EXCLUDES(mutex_);
 

@@ -310,8 +310,9 @@ Status Ddl::CreateFunction(const sql::CreateFunctionStmt& s) {
   runtime::LanguageRuntime* rt = session_.state().runtimes().Find(d.language);
   runtime::CompileOptions options;
   options.checker = &session_.host();
-  auto compiled = rt->Compile(d, options);
-  if (!compiled.ok()) return compiled.status();
+  // Compiled through the L2 cache: the session that registers the function next finds it.
+  SPROCKET_RETURN_IF_ERROR(
+      session_.state().Compile(r.CompileKey(), d, *rt, options).status());
   return catalog_.PutFunction(r);
 }
 

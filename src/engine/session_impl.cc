@@ -16,20 +16,6 @@
 
 namespace sprocket {
 
-namespace {
-
-// What compiled code depends on: the definition (language, name, signature, body) and the
-// limits and JIT level the instances are made with. Capabilities are not part of it: they
-// are enforced by the engine, not compiled in.
-std::string CompileKey(const catalog::FunctionRecord& record) {
-  const runtime::FunctionDef& d = record.def;
-  return record.Definition() + "\n" + std::to_string(d.limits.max_memory_bytes) + "/" +
-         std::to_string(d.limits.max_cpu_time_ms) + "/" +
-         std::to_string(d.limits.max_instructions) + "/" + runtime::JitLevelName(d.jit_level);
-}
-
-}  // namespace
-
 SessionImpl::SessionImpl(DatabaseState& state)
     : state_(state), host_(std::make_unique<HostApiImpl>(*this)) {}
 
@@ -189,7 +175,7 @@ Status SessionImpl::SyncCatalog() {
       state_.CacheSnapshot(snapshot);
       // Compiled code of definitions no longer in the catalog is dropped.
       std::vector<std::string> keys;
-      for (const catalog::FunctionRecord& f : snapshot->functions()) keys.push_back(CompileKey(f));
+      for (const catalog::FunctionRecord& f : snapshot->functions()) keys.push_back(f.CompileKey());
       state_.RetainCompiled(keys);
     }
     return ApplySnapshot(std::move(snapshot));
@@ -271,7 +257,7 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
                                         record->def.language +
                                         ", which this build of Sprocket does not have");
     } else {
-      auto compiled = state_.Compile(CompileKey(*record), record->def, *rt);
+      auto compiled = state_.Compile(record->CompileKey(), record->def, *rt);
       if (compiled.ok()) {
         entry->compiled = std::move(compiled->function);
         entry->compiled_id = compiled->id;
