@@ -81,7 +81,19 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     case runtime::FunctionKind::kScalar:
       break;
   }
-  std::vector<Value> args;
+  // The entry's argument buffer, unless a call of the same function is already using it
+  // further up the stack (recursion).
+  std::vector<Value> own_args;
+  std::vector<Value>& args = entry->args_in_use ? own_args : entry->args;
+  bool borrowed = !entry->args_in_use;
+  entry->args_in_use = true;
+  struct ReturnArgs {
+    FunctionEntry* entry;
+    bool borrowed;
+    ~ReturnArgs() {
+      if (borrowed) entry->args_in_use = false;
+    }
+  } return_args{entry, borrowed};
   bool strict_null = false;
   if (Status st = ConvertArguments(def, argc, argv, &args, &strict_null); !st.ok()) {
     return Fail(ctx, session, st);
@@ -124,18 +136,32 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     sqlite3_result_null(ctx);
     return;
   }
-  auto converted = runtime::ConvertToDeclared(*result, def.return_type);
-  if (!converted.ok()) {
-    return Fail(ctx, session,
-                Status(StatusCode::kInvalidArgument,
-                       "function " + Name(def) + " must return " + def.return_declared + ": " +
-                           converted.status().message()));
+  Value value = std::move(*result);
+  if (!runtime::AlreadyDeclared(value, def.return_type)) {
+    auto converted = runtime::ConvertToDeclared(value, def.return_type);
+    if (!converted.ok()) {
+      return Fail(ctx, session,
+                  Status(StatusCode::kInvalidArgument,
+                         "function " + Name(def) + " must return " + def.return_declared + ": " +
+                             converted.status().message()));
+    }
+    value = std::move(*converted);
+  }
+  if (value.type() == ValueType::kText || value.type() == ValueType::kBlob) {
+    size_t size = value.type() == ValueType::kText ? value.text().size() : value.blob().size();
+    int limit = sqlite3_limit(sqlite3_context_db_handle(ctx), SQLITE_LIMIT_LENGTH, -1);
+    if (size > static_cast<size_t>(limit)) {
+      return Fail(ctx, session,
+                  Status(StatusCode::kResourceExhausted,
+                         "function " + Name(def) + " returned " + std::to_string(size) +
+                             " bytes, more than SQLite's limit of " + std::to_string(limit)));
+    }
   }
   if (memoize) {
     if (memo.results.size() >= Memo::kMaxEntries) memo.results.clear();
-    memo.results.emplace(std::move(key), *converted);
+    memo.results.emplace(std::move(key), value);
   }
-  ResultValue(ctx, *converted);
+  ResultValue(ctx, value);
 }
 
 }  // namespace
@@ -151,14 +177,17 @@ Status ConvertArguments(const runtime::FunctionDef& def, int argc, sqlite3_value
       *strict_null = true;
       return Status::Ok();
     }
-    auto converted = runtime::ConvertToDeclared(v, def.params[i].type);
-    if (!converted.ok()) {
-      std::string which = "argument " + std::to_string(i + 1);
-      if (!def.params[i].name.empty()) which += " (" + def.params[i].name + ")";
-      return Status(StatusCode::kInvalidArgument,
-                    "function " + Name(def) + " " + which + ": " + converted.status().message());
+    if (!runtime::AlreadyDeclared(v, def.params[i].type)) {
+      auto converted = runtime::ConvertToDeclared(v, def.params[i].type);
+      if (!converted.ok()) {
+        std::string which = "argument " + std::to_string(i + 1);
+        if (!def.params[i].name.empty()) which += " (" + def.params[i].name + ")";
+        return Status(StatusCode::kInvalidArgument,
+                      "function " + Name(def) + " " + which + ": " + converted.status().message());
+      }
+      v = std::move(*converted);
     }
-    args->push_back(std::move(*converted));
+    args->push_back(std::move(v));
   }
   return Status::Ok();
 }

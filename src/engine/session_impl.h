@@ -39,7 +39,7 @@ struct StringHash {
 struct Memo {
   static constexpr size_t kMaxEntries = 4096;
   static constexpr size_t kMaxKeyBytes = 256;
-  static constexpr uint64_t kProbeCalls = 2048;  // calls before judging the hit rate
+  static constexpr uint64_t kProbeCalls = 256;  // calls before judging the hit rate
   std::unordered_map<std::string, Value> results;
   uint64_t lookups = 0;
   uint64_t hits = 0;
@@ -58,6 +58,9 @@ struct FunctionEntry {
   // back when the statement ends.
   std::unique_ptr<runtime::Instance> instance;
   Memo memo;  // IMMUTABLE functions only
+  // Argument buffer reused by calls (no allocation per call), unless a call is in progress.
+  std::vector<Value> args;
+  bool args_in_use = false;
   // Guest statements prepared for this function, by SQL text.
   std::unordered_map<std::string, StmtPtr, StringHash, std::equal_to<>> statements;
 };

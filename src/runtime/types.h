@@ -34,6 +34,19 @@ const char* SqlTypeName(SqlType type);
 // becomes 42 for a numeric type and integral reals become integers.
 Result<Value> ConvertToDeclared(const Value& value, SqlType type);
 
+// True when `value` is already stored the way `type` stores it, so ConvertToDeclared
+// would return it unchanged (the common case, checked without copying).
+inline bool AlreadyDeclared(const Value& value, SqlType type) {
+  switch (type) {
+    case SqlType::kAny: return true;
+    case SqlType::kInteger: return value.type() == ValueType::kInteger || value.is_null();
+    case SqlType::kReal: return value.type() == ValueType::kReal || value.is_null();
+    case SqlType::kText: return value.type() == ValueType::kText || value.is_null();
+    case SqlType::kBlob: return value.type() == ValueType::kBlob || value.is_null();
+    default: return value.is_null();
+  }
+}
+
 // A short description of a value for error messages: TEXT 'abc', INTEGER 42, BLOB (3 bytes).
 std::string DescribeValue(const Value& value);
 

@@ -87,6 +87,9 @@ void DbQuery(const Info& info) {
   v8::Local<v8::Array> out = v8::Array::New(isolate, static_cast<int>(rows->rows.size()));
   std::vector<v8::Local<v8::Value>> values(names.size());
   for (size_t r = 0; r < rows->rows.size(); ++r) {
+    // The rows are built without returning to JavaScript: stop as soon as the call has
+    // been terminated (memory or CPU limit) instead of converting the rest.
+    if ((r & 1023) == 0 && Self(info)->ShouldStop()) return;
     for (size_t c = 0; c < names.size(); ++c) {
       auto v = ToJs(context, rows->rows[r][c], SqlType::kAny);
       if (Fail(info, v.status())) return;

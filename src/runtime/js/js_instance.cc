@@ -324,6 +324,9 @@ Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> arg
   rows.reserve(array->Length());
   v8::TryCatch try_catch(isolate_);
   for (uint32_t i = 0; i < array->Length(); ++i) {
+    if ((i & 1023) == 0 && ShouldStop()) {
+      return ErrorFrom(try_catch, context, 0);
+    }
     v8::Local<v8::Value> element;
     if (!array->Get(context, i).ToLocal(&element)) return ErrorFrom(try_catch, context, 0);
     std::vector<Value> row;

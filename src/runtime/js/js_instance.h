@@ -45,6 +45,14 @@ class JsInstance : public Instance {
   // The call in progress (host API callbacks act for it), or nullptr.
   CallContext* current_call() const { return current_; }
   const FunctionDef& def() const { return shared_->def; }
+  // True once the call in progress has exhausted its memory or been stopped by the
+  // watchdog: native loops (building query results) check it, since V8 only acts on a
+  // termination when JavaScript runs again.
+  bool ShouldStop() const {
+    uint64_t sequence = monitor_.sequence.load(std::memory_order_acquire);
+    return out_of_memory_ ||
+           ((sequence & 1) != 0 && monitor_.terminated.load(std::memory_order_acquire) == sequence);
+  }
   v8::Isolate* isolate() const { return isolate_; }
 
  private:
