@@ -24,6 +24,12 @@ FROM products
 WHERE add_tax(price, 0.2) < 50
 ORDER BY with_tax;
 
+-- JavaScript too: each function runs in its own sandboxed V8 isolate.
+CREATE FUNCTION slug(t TEXT) RETURNS TEXT LANGUAGE javascript IMMUTABLE STRICT AS $$
+  return t.toLowerCase().replace(/[^a-z0-9]+/g, '-')
+$$;
+SELECT name, slug(name) AS slug FROM products ORDER BY id;
+
 -- Everything a function may do is a capability; MINIMAL allows nothing but computing.
 ALTER FUNCTION add_tax SET SECURITY POLICY MINIMAL;
 

@@ -183,6 +183,7 @@ Result<Value> FromJs(v8::Local<v8::Context> context, v8::Local<v8::Value> value,
   if (type == SqlType::kJson) return Json(context, value);
   if (value->IsNumber()) {
     double d = value.As<v8::Number>()->Value();
+    if (type == SqlType::kText) return Value(ToUtf8(isolate, value));  // JavaScript's own text
     bool integral = std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.2e18;
     if (type == SqlType::kInteger) {
       if (!integral) return mismatch("INTEGER");
