@@ -259,8 +259,12 @@ constexpr const char kClockPrelude[] = R"js(
     if (new.target === undefined) return new NativeDate(now()).toString();
     return Reflect.construct(NativeDate, args.length === 0 ? [now()] : args, new.target);
   }
-  Object.setPrototypeOf(Date, NativeDate);
-  Date.prototype = NativeDate.prototype;
+  // The native constructor stays unreachable: not the prototype of Date, not the
+  // constructor of dates; its static methods are copied.
+  for (const name of ['UTC', 'parse']) {
+    Object.defineProperty(Date, name, { value: NativeDate[name], writable: true, configurable: true });
+  }
+  Object.defineProperty(Date, 'prototype', { value: NativeDate.prototype });
   Object.defineProperty(NativeDate.prototype, 'constructor',
                         { value: Date, writable: true, configurable: true });
   Object.defineProperty(Date, 'now', { value: now, writable: true, configurable: true });
