@@ -359,6 +359,14 @@ Status Ddl::AlterFunction(const sql::AlterFunctionStmt& s) {
       return Status(StatusCode::kAlreadyExists,
                     "function " + Q(rename->new_name) + " already exists");
     }
+    if (f->def.kind == runtime::FunctionKind::kTable) {
+      SPROCKET_ASSIGN_OR_RETURN(std::string relation, RelationKind(rename->new_name));
+      if (!relation.empty()) {
+        return Status(StatusCode::kAlreadyExists,
+                      "a " + relation + " named " + Q(rename->new_name) +
+                          " exists: a function returning TABLE or SETOF needs a name of its own");
+      }
+    }
     SPROCKET_ASSIGN_OR_RETURN(bool builtin, IsBuiltinFunction(rename->new_name));
     if (builtin) {
       return Status(StatusCode::kAlreadyExists, "function " + Q(rename->new_name) +

@@ -145,8 +145,10 @@ Status HostApiImpl::CheckSql(std::string_view sql, int* error_offset) {
 }
 
 Status HostApiImpl::DenyAmbient(FunctionSlot* caller, std::string_view what) {
-  std::string message = "permission denied: " + Subject(caller) +
-                        " runs under the MINIMAL policy and cannot use " + std::string(what);
+  const char* why = caller->entry->capabilities.AllowsAmbient()
+                        ? " is IMMUTABLE and cannot use "
+                        : " runs under the MINIMAL policy and cannot use ";
+  std::string message = "permission denied: " + Subject(caller) + why + std::string(what);
   session_.RecordAudit("denied", Subject(caller), "POLICY", std::string(what), message);
   return Status(StatusCode::kPermissionDenied, message);
 }
@@ -161,7 +163,7 @@ Status HostApiImpl::Log(LogLevel level, std::string_view message) {
 
 Result<int64_t> HostApiImpl::NowMicros() {
   SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
-  if (!caller->entry->capabilities.AllowsAmbient()) return DenyAmbient(caller, "the clock");
+  if (!caller->entry->capabilities.AllowsClock()) return DenyAmbient(caller, "the clock");
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -169,7 +171,7 @@ Result<int64_t> HostApiImpl::NowMicros() {
 
 Result<uint64_t> HostApiImpl::RandomU64() {
   SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
-  if (!caller->entry->capabilities.AllowsAmbient()) return DenyAmbient(caller, "randomness");
+  if (!caller->entry->capabilities.AllowsClock()) return DenyAmbient(caller, "randomness");
   uint64_t v = 0;
   sqlite3_randomness(sizeof v, &v);
   return v;

@@ -52,13 +52,21 @@ int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a
     decision = security::AuthorizeUser(request);
   } else if (FunctionSlot* guest = s->frames_.back(); guest != nullptr) {
     // A table function is a function, not data: it runs under its own capabilities.
-    if (action == SQLITE_READ && a1 != nullptr && s->IsTableFunction(a1)) return SQLITE_OK;
+    // Table functions are eponymous virtual tables of main; a table, view or attached
+    // table of the same name cannot exist (CREATE, RENAME and ATTACH are checked).
+    if (action == SQLITE_READ && a1 != nullptr && db != nullptr &&
+        EqualsIgnoreCase(db, "main") && s->IsTableFunction(a1)) {
+      return SQLITE_OK;
+    }
     decision = security::AuthorizeGuest(guest->name, guest->entry->capabilities, request);
   } else {
     return SQLITE_OK;  // the engine
   }
   if (decision.allowed && s->frames_.empty() && a1 != nullptr &&
-      (action == SQLITE_CREATE_TABLE || action == SQLITE_CREATE_VIEW) && s->IsTableFunction(a1)) {
+      (action == SQLITE_CREATE_TABLE || action == SQLITE_CREATE_VIEW ||
+       action == SQLITE_CREATE_TEMP_TABLE || action == SQLITE_CREATE_TEMP_VIEW ||
+       action == SQLITE_CREATE_VTABLE) &&
+      s->IsTableFunction(a1)) {
     decision.allowed = false;
     decision.message = "permission denied: the name " + QuoteIdentifier(a1) +
                        " belongs to a table function (drop the function first)";
@@ -225,6 +233,7 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
   }
   for (const auto& [key, record] : wanted) {
     security::CapabilitySet caps = snapshot->CapabilitiesOfFunction(record->def.name);
+    if (record->def.volatility == runtime::Volatility::kImmutable) caps = caps.Deterministic();
     std::string fingerprint = record->Definition() + "\n" + security::PolicyName(caps.policy());
     for (const security::Capability& c : caps.grants()) fingerprint += "\n" + c.ToString();
     fingerprint += "\n" + std::to_string(record->def.limits.max_memory_bytes) + "/" +
@@ -409,6 +418,11 @@ Status SessionImpl::RunPlain(const sql::ParsedStatement& statement,
     if (!st.ok()) return ErrorFor(sqlite3_errcode(db_), statement.text, statement.position);
     return st;
   };
+  if (plain.kind == sql::PlainKind::kRenameTable && IsTableFunction(plain.new_name)) {
+    return Status(StatusCode::kAlreadyExists,
+                  "permission denied: the name " + QuoteIdentifier(plain.new_name) +
+                      " belongs to a table function (drop the function first)");
+  }
   // Statements the catalog follows run with their catalog change in one savepoint.
   bool follows = false;
   switch (plain.kind) {

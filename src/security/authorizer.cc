@@ -20,11 +20,15 @@ bool IsForbiddenFunction(std::string_view name) {
   return EqualsIgnoreCase(name, "load_extension") || EqualsIgnoreCase(name, "fts3_tokenizer");
 }
 
-// Functions that read the clock or randomness: refused under MINIMAL.
+// Functions that read the clock or randomness, or may: refused under MINIMAL (and to
+// IMMUTABLE functions). SQLite's date and time functions read the clock when called
+// without arguments or with 'now' (which may be computed at run time), so they are refused
+// as a whole.
 bool IsAmbientFunction(std::string_view name) {
   static const char* const kNames[] = {"random", "randomblob", "current_date", "current_time",
                                        "current_timestamp", "changes", "total_changes",
-                                       "last_insert_rowid"};
+                                       "last_insert_rowid", "date", "time", "datetime",
+                                       "julianday", "unixepoch", "strftime", "timediff"};
   for (const char* n : kNames) {
     if (EqualsIgnoreCase(name, n)) return true;
   }
@@ -89,11 +93,16 @@ std::string FunctionName(std::string_view function) {
 }  // namespace
 
 AuthDecision AuthorizeUser(const AuthRequest& r) {
+  // VACUUM copies the catalog into a scratch schema, ATTACHed databases are the user's:
+  // the catalog is protected in main and temp (where a table could shadow it).
+  std::string schema = Str(r.database);
+  bool guarded_schema = schema.empty() || EqualsIgnoreCase(schema, "main") ||
+                        EqualsIgnoreCase(schema, "temp");
   switch (r.action) {
     case SQLITE_INSERT:
     case SQLITE_UPDATE:
     case SQLITE_DELETE:
-      if (IsCatalogTable(Str(r.arg1))) {
+      if (guarded_schema && IsCatalogTable(Str(r.arg1))) {
         return Deny(QuoteIdentifier(Str(r.arg1)) +
                         " is part of the Sprocket catalog and cannot be modified directly; use "
                         "CREATE, ALTER and DROP FUNCTION or TRIGGER",
@@ -113,16 +122,20 @@ AuthDecision AuthorizeUser(const AuthRequest& r) {
     default:
       break;
   }
-  if (const char* ddl = DdlName(r.action)) {
+  // ANALYZE and REINDEX change nothing the catalog relies on.
+  if (r.action == SQLITE_ANALYZE || r.action == SQLITE_REINDEX) return {};
+  if (const char* ddl = DdlName(r.action); ddl != nullptr && guarded_schema) {
     std::string table = DdlTable(r);
     bool creates = r.action == SQLITE_CREATE_TABLE || r.action == SQLITE_CREATE_VIEW ||
                    r.action == SQLITE_CREATE_TEMP_TABLE || r.action == SQLITE_CREATE_TEMP_VIEW ||
                    r.action == SQLITE_CREATE_VTABLE;
     std::string name = creates ? Str(r.arg1) : table;
-    if (IsSystemTable(name) && !StartsWithIgnoreCase(name, "sqlite_")) {
+    if ((IsSystemTable(name) && !StartsWithIgnoreCase(name, "sqlite_")) ||
+        (creates && IsPureTableFunction(name))) {
       if (creates) {
         return Deny("the name " + QuoteIdentifier(name) +
-                    " is reserved for the Sprocket catalog");
+                    (IsPureTableFunction(name) ? " is reserved for SQLite's table function"
+                                               : " is reserved for the Sprocket catalog"));
       }
       return Deny(std::string(ddl) + " on " + QuoteIdentifier(name) +
                   " is not allowed: it is part of the Sprocket catalog");
@@ -144,7 +157,7 @@ AuthDecision AuthorizeGuest(std::string_view function, const CapabilitySet& caps
       if (EqualsIgnoreCase(table, "sqlite_master") && EqualsIgnoreCase(Str(r.arg2), "ROWID")) {
         return {};
       }
-      if (IsPureTableFunction(table)) return {};
+      if (IsPureTableFunction(table) && EqualsIgnoreCase(Str(r.database), "main")) return {};
       if (IsSystemTable(table) || StartsWithIgnoreCase(table, "pragma_") ||
           EqualsIgnoreCase(table, "dbstat") || EqualsIgnoreCase(table, "sqlite_dbpage")) {
         return Deny(who + " cannot read " + QuoteIdentifier(table) +
@@ -174,8 +187,9 @@ AuthDecision AuthorizeGuest(std::string_view function, const CapabilitySet& caps
     case SQLITE_FUNCTION: {
       std::string name = Str(r.arg2);
       if (IsForbiddenFunction(name)) return Deny(name + "() is disabled in Sprocket", "", name);
-      if (!caps.AllowsAmbient() && IsAmbientFunction(name)) {
-        return Deny(who + " runs under the MINIMAL policy and cannot call " + name + "()",
+      if (!caps.AllowsClock() && IsAmbientFunction(name)) {
+        return Deny(who + (caps.AllowsAmbient() ? " is IMMUTABLE" : " runs under the MINIMAL policy") +
+                        " and cannot call " + name + "() (it may read the clock or randomness)",
                     "POLICY", name);
       }
       return {};
@@ -224,9 +238,18 @@ Status CheckGuestStatement(std::string_view function, const CapabilitySet& caps,
                   "STATEMENT", kind);
     return Status(StatusCode::kPermissionDenied, audit->message);
   }
-  if (!caps.AllowsAmbient()) {
-    auto tokens = sql::Tokenize(sql);
-    if (!tokens.ok()) return tokens.status();
+  auto tokens = sql::Tokenize(sql);
+  if (!tokens.ok()) return tokens.status();
+  // A ROLLBACK conflict would end the caller's transaction.
+  for (size_t i = 0; i + 1 < tokens->size(); ++i) {
+    if ((*tokens)[i].Is("OR") && (*tokens)[i + 1].Is("ROLLBACK")) {
+      *audit = Deny(FunctionName(function) +
+                        " cannot use OR ROLLBACK: it would end the caller's transaction",
+                    "TRANSACTION", "ROLLBACK");
+      return Status(StatusCode::kPermissionDenied, audit->message);
+    }
+  }
+  if (!caps.AllowsClock()) {
     for (const sql::Token& tok : *tokens) {
       if (tok.kind == sql::TokenKind::kString && EqualsIgnoreCase(tok.Value(), "now")) {
         *audit = Deny(FunctionName(function) +

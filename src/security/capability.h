@@ -54,8 +54,17 @@ class CapabilitySet {
 
   bool AllowsRead(std::string_view table) const;
   bool AllowsWrite(std::string_view table) const;
-  // Clock, randomness and logging: every policy but MINIMAL.
+  // Logging: every policy but MINIMAL.
   bool AllowsAmbient() const { return policy_ != Policy::kMinimal; }
+  // Clock and randomness: every policy but MINIMAL, and never for deterministic
+  // (IMMUTABLE) functions, whose results SQLite may store in indexes.
+  bool AllowsClock() const { return policy_ != Policy::kMinimal && !deterministic_; }
+  // Marks the set as belonging to an IMMUTABLE function.
+  CapabilitySet Deterministic() const {
+    CapabilitySet copy = *this;
+    copy.deterministic_ = true;
+    return copy;
+  }
   // `host` lower-case, `port` 0 when the URL has none.
   bool AllowsNetwork(std::string_view host, int port) const;
   // `canonical_path` must already be absolute with symlinks resolved.
@@ -66,6 +75,7 @@ class CapabilitySet {
 
   Policy policy_ = Policy::kDefault;
   std::vector<Capability> grants_;
+  bool deterministic_ = false;
 };
 
 }  // namespace sprocket::security
