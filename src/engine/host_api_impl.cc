@@ -25,6 +25,7 @@ Result<FunctionSlot*> HostApiImpl::Caller() {
 Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql,
                         const std::vector<Value>& params, ResultSet* out) {
   FunctionEntry& entry = *caller->entry;
+  SPROCKET_RETURN_IF_ERROR(session_.CheckStack(caller->name));
   security::AuthDecision refusal;
   Status gate = security::CheckGuestStatement(caller->name, entry.capabilities, sql, &refusal);
   if (!gate.ok()) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "common/stack.h"
 #include "common/strings.h"
 #include "engine/ddl.h"
 #include "engine/function_bridge.h"
@@ -76,7 +77,16 @@ int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a
   return SQLITE_DENY;
 }
 
+Status SessionImpl::CheckStack(std::string_view function) const {
+  // Below a guest's deepest frame there must still be room for SQLite and the host API.
+  if (RemainingStack() >= NativeStackReserve() / 2) return Status::Ok();
+  return Status(StatusCode::kResourceExhausted,
+                "stack depth limit exceeded: functions calling functions (through SQL) used "
+                "up the stack at " + std::string(function));
+}
+
 Status SessionImpl::CheckCallDepth(std::string_view function) const {
+  SPROCKET_RETURN_IF_ERROR(CheckStack(function));
   if (guest_depth_ < kMaxCallDepth) return Status::Ok();
   std::string chain;
   for (size_t i = frames_.size() > 4 ? frames_.size() - 4 : 0; i < frames_.size(); ++i) {

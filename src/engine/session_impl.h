@@ -162,8 +162,11 @@ class SessionImpl {
   // Functions calling functions nest native stack frames (SQLite's VDBE, the runtime);
   // past this depth a call fails instead of overflowing the stack.
   static constexpr int kMaxCallDepth = 64;
-  // OK, or the error for a call that would exceed kMaxCallDepth.
+  // OK, or the error for a call that would exceed kMaxCallDepth or leave too little
+  // native stack (CheckStack).
   Status CheckCallDepth(std::string_view function) const;
+  // OK while the thread has more than half of NativeStackReserve() left.
+  Status CheckStack(std::string_view function) const;
   HostApiImpl& host() { return *host_; }
 
  private:

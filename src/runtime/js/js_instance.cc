@@ -232,12 +232,9 @@ Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
   }
   CallContext* outer = current_;
   current_ = &call;
-  bool outermost = depth_++ == 0;
-  uint64_t sequence = 0;
-  if (outermost) {
-    monitor_.thread_clock.store(CurrentThreadClock(), std::memory_order_relaxed);
-    sequence = monitor_.sequence.fetch_add(1, std::memory_order_acq_rel) + 1;
-  }
+  ++depth_;
+  const uint64_t sequence = window_sequence_;
+  const bool outermost = window_depth_ == 1;
   v8::Local<v8::Value> value;
   bool ok = function_.Get(isolate_)
                 ->Call(context, v8::Undefined(isolate_), static_cast<int>(args.size()), params)
@@ -269,7 +266,6 @@ Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
     status = Status(StatusCode::kResourceExhausted,
                     What() + " exceeded its memory limit (" + Mib(MemoryLimit(def)) + ")");
   }
-  if (outermost) monitor_.sequence.fetch_add(1, std::memory_order_acq_rel);
   --depth_;
   current_ = outer;
   if (!status.ok()) return status;
@@ -277,16 +273,45 @@ Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
   return Status::Ok();
 }
 
+JsInstance::Window::Window(JsInstance& instance) : instance_(instance) {
+  if (instance_.window_depth_++ == 0) {
+    instance_.monitor_.thread_clock.store(CurrentThreadClock(), std::memory_order_relaxed);
+    instance_.window_sequence_ =
+        instance_.monitor_.sequence.fetch_add(1, std::memory_order_acq_rel) + 1;
+  }
+}
+
+JsInstance::Window::~Window() {
+  if (--instance_.window_depth_ == 0) {
+    instance_.monitor_.sequence.fetch_add(1, std::memory_order_acq_rel);
+  }
+}
+
+Status JsInstance::StoppedStatus() {
+  isolate_->CancelTerminateExecution();
+  broken_ = true;
+  if (out_of_memory_) {
+    return Status(StatusCode::kResourceExhausted,
+                  What() + " exceeded its memory limit (" + Mib(MemoryLimit(def())) + ")");
+  }
+  return Status(StatusCode::kResourceExhausted,
+                What() + " exceeded its CPU time limit (" + std::to_string(CpuLimitMs(def())) +
+                    " ms)");
+}
+
 Result<Value> JsInstance::Call(CallContext& call, std::span<const Value> args) {
   if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
   Entered entered(isolate_);
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Context::Scope context_scope(context);
+  // The result's conversion runs guest code too (toJSON, getters): the CPU window covers it.
+  Window window(*this);
   v8::Local<v8::Value> value;
   SPROCKET_RETURN_IF_ERROR(Invoke(call, args, context, &value));
   const FunctionDef& def = shared_->def;
   if (def.kind == FunctionKind::kProcedure) return Value();
   auto converted = FromJs(context, value, def.return_type);
+  if (ShouldStop() || isolate_->IsExecutionTerminating()) return StoppedStatus();
   if (!converted.ok()) {
     return Status(StatusCode::kInvalidArgument,
                   "function " + QuoteIdentifier(def.name) + " must return " +
@@ -300,6 +325,7 @@ Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> arg
   Entered entered(isolate_);
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Context::Scope context_scope(context);
+  Window window(*this);
   v8::Local<v8::Value> value;
   SPROCKET_RETURN_IF_ERROR(Invoke(call, args, context, &value));
   const FunctionDef& def = shared_->def;
@@ -348,6 +374,7 @@ Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> arg
         }
       }
       auto v = FromJs(context, cell, columns[c].type);
+      if (ShouldStop() || isolate_->IsExecutionTerminating()) return StoppedStatus();
       if (!v.ok()) {
         return Status(StatusCode::kInvalidArgument,
                       name + " column " + QuoteIdentifier(columns[c].name) + " must be " +

@@ -65,6 +65,21 @@ class JsInstance : public Instance {
   // The Status for a caught exception or a termination.
   Status ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> v8_context, uint64_t call);
   static size_t NearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
+  // The error for a call stopped by its memory or CPU limit; discards the instance.
+  Status StoppedStatus();
+
+  // While a Window lives, the watchdog counts the calling thread's CPU time against the
+  // limit: from the arguments' conversion to the result's (guest getters, toJSON).
+  class Window {
+   public:
+    explicit Window(JsInstance& instance);
+    ~Window();
+    Window(const Window&) = delete;
+    Window& operator=(const Window&) = delete;
+
+   private:
+    JsInstance& instance_;
+  };
   std::string What() const;  // javascript function "f"
 
   std::shared_ptr<const JsShared> shared_;
@@ -75,6 +90,8 @@ class JsInstance : public Instance {
   CallMonitor monitor_;
   CallContext* current_ = nullptr;
   int depth_ = 0;  // nested calls of this instance on the stack
+  int window_depth_ = 0;
+  uint64_t window_sequence_ = 0;  // the monitor's sequence of the outermost window
   pthread_t thread_{};
   bool has_thread_ = false;
   bool out_of_memory_ = false;

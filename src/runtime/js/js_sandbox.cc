@@ -2,6 +2,8 @@
 
 #include <libplatform/libplatform.h>
 
+#include "common/stack.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -11,9 +13,6 @@ namespace sprocket::runtime::js {
 
 namespace {
 
-// Native frames below the JavaScript stack limit: host API calls made at the deepest
-// recursion still run SQLite (which may itself call another function).
-constexpr uintptr_t kNativeStackReserve = 512 * 1024;
 constexpr auto kWatchdogPeriod = std::chrono::milliseconds(5);
 
 int64_t ClockNanos(clockid_t clock) {
@@ -117,23 +116,6 @@ clockid_t CurrentThreadClock() {
   return clock;
 }
 
-uintptr_t CurrentThreadStackLimit() {
-  thread_local uintptr_t limit = [] {
-    pthread_attr_t attr;
-    void* low = nullptr;
-    size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-      pthread_attr_getstack(&attr, &low, &size);
-      pthread_attr_destroy(&attr);
-    }
-    if (low == nullptr || size <= 2 * kNativeStackReserve) {
-      // Unknown: leave V8 about 512 KiB below the current frame.
-      char here;
-      return reinterpret_cast<uintptr_t>(&here) - kNativeStackReserve;
-    }
-    return reinterpret_cast<uintptr_t>(low) + kNativeStackReserve;
-  }();
-  return limit;
-}
+uintptr_t CurrentThreadStackLimit() { return GuestStackLimit(); }
 
 }  // namespace sprocket::runtime::js

@@ -85,7 +85,8 @@ class Watchdog {
 clockid_t CurrentThreadClock();
 
 // The lowest stack address V8 may use on the calling thread: the thread's stack bottom
-// plus a reserve for the native frames (SQLite, the host API) that run below JavaScript.
+// plus a reserve for the native frames (SQLite, the host API) that run below JavaScript
+// (common/stack.h).
 uintptr_t CurrentThreadStackLimit();
 
 }  // namespace sprocket::runtime::js
