@@ -123,8 +123,8 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   if (!instance.ok()) return Fail(ctx, session, instance.status());
   Result<Value> result = Status(StatusCode::kInternal, "not called");
   {
-    SessionImpl::GuestScope guest(session, slot);
     runtime::CallContext context(session.host(), def);
+    SessionImpl::GuestScope guest(session, slot, &context);
     result = (*instance)->Call(context, args);
   }
   // An instance a call left unusable (memory exhausted, terminated) is replaced next time.

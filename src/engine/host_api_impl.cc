@@ -26,22 +26,22 @@ Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql,
                         const std::vector<Value>& params, ResultSet* out) {
   FunctionEntry& entry = *caller->entry;
   SPROCKET_RETURN_IF_ERROR(session_.CheckStack(caller->name));
-  security::AuthDecision refusal;
-  Status gate = security::CheckGuestStatement(caller->name, entry.capabilities, sql, &refusal);
-  if (!gate.ok()) {
-    if (gate.code() == StatusCode::kPermissionDenied) {
-      session_.RecordAudit("denied", Subject(caller), refusal.capability, refusal.target,
-                           refusal.message);
-    }
-    return gate;
-  }
   sqlite3* db = session_.db();
   sqlite3_stmt* stmt = nullptr;
   StmtPtr temporary;
   auto it = entry.statements.find(sql);
   if (it != entry.statements.end() && !sqlite3_stmt_busy(it->second.get())) {
-    stmt = it->second.get();
+    stmt = it->second.get();  // checked when it was prepared, for these capabilities
   } else {
+    security::AuthDecision refusal;
+    Status gate = security::CheckGuestStatement(caller->name, entry.capabilities, sql, &refusal);
+    if (!gate.ok()) {
+      if (gate.code() == StatusCode::kPermissionDenied) {
+        session_.RecordAudit("denied", Subject(caller), refusal.capability, refusal.target,
+                             refusal.message);
+      }
+      return gate;
+    }
     SPROCKET_ASSIGN_OR_RETURN(StmtPtr fresh, session_.PrepareChecked(sql));
     if (it == entry.statements.end()) {
       if (entry.statements.size() >= kMaxCachedStatements) entry.statements.clear();

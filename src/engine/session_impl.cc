@@ -32,6 +32,8 @@ SessionImpl::~SessionImpl() {
 Status SessionImpl::Open() {
   SPROCKET_ASSIGN_OR_RETURN(db_, OpenConnection(state_));
   sqlite3_set_authorizer(db_, &SessionImpl::Authorize, this);
+  // Every few thousand VDBE steps: a guest call over its limits stops its SQL too.
+  sqlite3_progress_handler(db_, 4096, &SessionImpl::Progress, this);
   SPROCKET_RETURN_IF_ERROR(RegisterVirtualTables(*this));
   {
     EngineScope engine(*this);
@@ -95,6 +97,14 @@ Status SessionImpl::CheckCallDepth(std::string_view function) const {
   return Status(StatusCode::kResourceExhausted,
                 "function call depth limit (" + std::to_string(kMaxCallDepth) +
                     ") exceeded: … " + chain + std::string(function));
+}
+
+int SessionImpl::Progress(void* self) {
+  const SessionImpl* s = static_cast<const SessionImpl*>(self);
+  for (const runtime::CallContext* call : s->calls_) {
+    if (call != nullptr && call->should_stop()) return 1;
+  }
+  return 0;
 }
 
 void SessionImpl::RecordAudit(std::string event, std::string subject, std::string capability,

@@ -124,15 +124,19 @@ class SessionImpl {
    private:
     SessionImpl& s_;
   };
-  // While a GuestScope lives, SQL is prepared for the function of `slot`.
+  // While a GuestScope lives, SQL is prepared for the function of `slot`, running the
+  // call `context`.
   class GuestScope {
    public:
-    GuestScope(SessionImpl& s, FunctionSlot* slot) : s_(s) {
+    GuestScope(SessionImpl& s, FunctionSlot* slot, const runtime::CallContext* context)
+        : s_(s) {
       s_.frames_.push_back(slot);
+      s_.calls_.push_back(context);
       ++s_.guest_depth_;
     }
     ~GuestScope() {
       --s_.guest_depth_;
+      s_.calls_.pop_back();
       s_.frames_.pop_back();
     }
     GuestScope(const GuestScope&) = delete;
@@ -173,6 +177,8 @@ class SessionImpl {
   friend class Ddl;
   static int Authorize(void* self, int action, const char* a1, const char* a2, const char* db,
                        const char* inner);
+  // SQLite's progress handler: interrupts SQL run for a guest call that must stop.
+  static int Progress(void* self);
 
   Status RunStatementOnce(const sql::ParsedStatement& statement,
                           const std::vector<Value>& params, ResultSet* out);
@@ -197,6 +203,7 @@ class SessionImpl {
   std::map<std::string, std::unique_ptr<FunctionSlot>> slots_;  // by lower-case name
   std::vector<std::string> table_modules_;  // lower-case names, sorted
   std::vector<FunctionSlot*> frames_;  // authorizer principals; nullptr = engine
+  std::vector<const runtime::CallContext*> calls_;  // the guest calls in progress
   std::optional<security::AuthDecision> denial_;  // the authorizer's latest refusal
   std::optional<Status> function_error_;
   StmtPtr data_version_stmt_;

@@ -141,8 +141,8 @@ int Filter(sqlite3_vtab_cursor* cur, int given, const char*, int argc, sqlite3_v
   if (!instance.ok()) return Fail(cur->pVtab, session, instance.status());
   Result<runtime::Rows> rows = Status(StatusCode::kInternal, "not called");
   {
-    SessionImpl::GuestScope guest(session, slot);
     runtime::CallContext context(session.host(), def);
+    SessionImpl::GuestScope guest(session, slot, &context);
     rows = (*instance)->CallTable(context, cursor->args);
   }
   if (entry.instance != nullptr && !entry.instance->healthy()) entry.instance.reset();

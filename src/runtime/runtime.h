@@ -31,9 +31,20 @@ class CallContext {
   HostApi& host() const { return host_; }
   const FunctionDef& function() const { return function_; }
 
+  // The backend may say how to tell that the call must stop (its CPU or memory limit was
+  // exceeded); the host then interrupts the SQL it runs for the call. `check` is called
+  // with `data` on the calling thread.
+  void set_stop_check(bool (*check)(const void* data), const void* data) {
+    stop_check_ = check;
+    stop_data_ = data;
+  }
+  bool should_stop() const { return stop_check_ != nullptr && stop_check_(stop_data_); }
+
  private:
   HostApi& host_;
   const FunctionDef& function_;
+  bool (*stop_check_)(const void*) = nullptr;
+  const void* stop_data_ = nullptr;
 };
 
 using Rows = std::vector<std::vector<Value>>;

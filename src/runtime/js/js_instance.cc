@@ -232,6 +232,8 @@ Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
   }
   CallContext* outer = current_;
   current_ = &call;
+  call.set_stop_check(
+      [](const void* self) { return static_cast<const JsInstance*>(self)->ShouldStop(); }, this);
   ++depth_;
   const uint64_t sequence = window_sequence_;
   const bool outermost = window_depth_ == 1;
