@@ -102,18 +102,36 @@ Value ValueFromSqlite(sqlite3_value* value) {
   }
 }
 
-Status CollectRows(sqlite3* db, sqlite3_stmt* stmt, ResultSet* out) {
+size_t ValueBytes(const Value& value) {
+  switch (value.type()) {
+    case ValueType::kText: return value.text().size();
+    case ValueType::kBlob: return value.blob().size();
+    default: return 8;
+  }
+}
+
+Status CollectRows(sqlite3* db, sqlite3_stmt* stmt, ResultSet* out, size_t max_bytes) {
   int n = sqlite3_column_count(stmt);
   out->columns.clear();
   for (int i = 0; i < n; ++i) out->columns.emplace_back(sqlite3_column_name(stmt, i));
+  size_t bytes = 0;
   for (;;) {
     int rc = sqlite3_step(stmt);
     if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW) return SqliteError(db, rc);
     std::vector<Value> row;
     row.reserve(n);
-    for (int i = 0; i < n; ++i) row.push_back(ColumnValue(stmt, i));
+    for (int i = 0; i < n; ++i) {
+      row.push_back(ColumnValue(stmt, i));
+      bytes += ValueBytes(row.back());
+    }
     out->rows.push_back(std::move(row));
+    if (max_bytes != 0 && bytes > max_bytes) {
+      sqlite3_reset(stmt);
+      return Status(StatusCode::kResourceExhausted,
+                    "the query result is larger than " + std::to_string(max_bytes >> 20) +
+                        " MiB");
+    }
   }
   out->rows_affected = sqlite3_stmt_readonly(stmt) ? 0 : sqlite3_changes64(db);
   out->last_insert_rowid = sqlite3_last_insert_rowid(db);

@@ -44,8 +44,12 @@ Value ValueFromSqlite(sqlite3_value* value);
 Result<ResultSet> RunStatement(sqlite3* db, std::string_view sql,
                                const std::vector<Value>& params = {});
 
-// Steps `stmt` to completion collecting rows (column names from the statement).
-Status CollectRows(sqlite3* db, sqlite3_stmt* stmt, ResultSet* out);
+// Steps `stmt` to completion collecting rows (column names from the statement). When
+// `max_bytes` is not 0, fails with kResourceExhausted once the rows' values hold more.
+Status CollectRows(sqlite3* db, sqlite3_stmt* stmt, ResultSet* out, size_t max_bytes = 0);
+
+// The bytes a value holds (text and blob lengths; 8 for numbers).
+size_t ValueBytes(const Value& value);
 
 }  // namespace sprocket
 

@@ -1,5 +1,6 @@
 #include "engine/host_api_impl.h"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
@@ -10,6 +11,9 @@ namespace sprocket {
 
 namespace {
 constexpr size_t kMaxCachedStatements = 64;
+// A guest query's rows are held in memory before the guest sees them: at most the
+// function's memory limit, and never less than this.
+constexpr size_t kMinResultBudget = 64 << 20;
 
 std::string Subject(const FunctionSlot* slot) { return "function " + QuoteIdentifier(slot->name); }
 }  // namespace
@@ -67,8 +71,16 @@ Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql,
       return session_.ErrorFor(rc);
     }
   }
-  Status st = CollectRows(db, stmt, out);
-  if (!st.ok()) st = session_.ErrorFor(sqlite3_errcode(db), sql);
+  // What a guest's query materialises outside its sandbox is bounded too.
+  size_t budget = std::max<size_t>(static_cast<size_t>(entry.record->def.limits.max_memory_bytes),
+                                   kMinResultBudget);
+  Status st = CollectRows(db, stmt, out, budget);
+  if (st.code() == StatusCode::kResourceExhausted &&
+      st.message().rfind("the query result is larger than", 0) == 0) {
+    st = st.WithContext(Subject(caller));
+  } else if (!st.ok()) {
+    st = session_.ErrorFor(sqlite3_errcode(db), sql);
+  }
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);
   return st;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/sqlite_util.h"
 #include "common/strings.h"
 #include "runtime/js/js_convert.h"
 #include "runtime/js/js_host_api.h"
@@ -350,6 +351,9 @@ Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> arg
   }
   Rows rows;
   rows.reserve(array->Length());
+  // The rows are copied out of the isolate: bound them like a query result.
+  const size_t budget = std::max<size_t>(static_cast<size_t>(MemoryLimit(def)), 64 << 20);
+  size_t bytes = 0;
   v8::TryCatch try_catch(isolate_);
   for (uint32_t i = 0; i < array->Length(); ++i) {
     if ((i & 1023) == 0 && ShouldStop()) {
@@ -382,7 +386,12 @@ Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> arg
                       name + " column " + QuoteIdentifier(columns[c].name) + " must be " +
                           columns[c].declared_type + ": " + v.status().message());
       }
+      bytes += ValueBytes(*v);
       row.push_back(std::move(*v));
+    }
+    if (bytes > budget) {
+      return Status(StatusCode::kResourceExhausted,
+                    name + " returned rows larger than " + std::to_string(budget >> 20) + " MiB");
     }
     rows.push_back(std::move(row));
   }
