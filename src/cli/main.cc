@@ -35,6 +35,7 @@ struct Arguments {
 };
 
 int Fail(const Status& status) {
+  std::cout.flush();  // what the earlier statements printed comes first
   std::cerr << "Error: " << status.message() << std::endl;
   return 1;
 }

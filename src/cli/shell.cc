@@ -168,6 +168,7 @@ int Shell::RunInteractive() {
 
   auto report = [&](const Status& status) {
     if (!status.ok()) {
+      out_.flush();
       err_ << "Error: " << status.message() << "\n";
       err_.flush();
     }

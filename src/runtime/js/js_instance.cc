@@ -168,7 +168,18 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
 
 Status JsInstance::ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> context,
                              uint64_t call) {
-  bool watchdog = call != 0 && monitor_.terminated.load(std::memory_order_acquire) == call;
+  uint64_t terminated = monitor_.terminated.load(std::memory_order_acquire);
+  bool watchdog = call != 0 && terminated == call;
+  if ((try_catch.HasTerminated() || isolate_->IsExecutionTerminating()) && !watchdog &&
+      !out_of_memory_ && terminated != 0) {
+    // The watchdog's signal for an earlier call arrived after that call ended (a window of
+    // microseconds): this call did not exceed anything, but it was stopped.
+    isolate_->CancelTerminateExecution();
+    broken_ = true;
+    return Status(StatusCode::kCancelled,
+                  What() + " was interrupted by a CPU-limit signal meant for an earlier call; "
+                           "run the statement again");
+  }
   if (try_catch.HasTerminated() || isolate_->IsExecutionTerminating() || watchdog) {
     isolate_->CancelTerminateExecution();
     broken_ = true;
@@ -278,6 +289,12 @@ Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
 
 JsInstance::Window::Window(JsInstance& instance) : instance_(instance) {
   if (instance_.window_depth_++ == 0) {
+    // A termination the watchdog aimed at an earlier call that ended first may still be
+    // pending in the isolate: clear it before this call runs.
+    if (instance_.monitor_.terminated.load(std::memory_order_acquire) != 0) {
+      instance_.isolate_->CancelTerminateExecution();
+      instance_.monitor_.terminated.store(0, std::memory_order_release);
+    }
     instance_.monitor_.thread_clock.store(CurrentThreadClock(), std::memory_order_relaxed);
     instance_.window_sequence_ =
         instance_.monitor_.sequence.fetch_add(1, std::memory_order_acq_rel) + 1;
@@ -357,21 +374,21 @@ Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> arg
   v8::TryCatch try_catch(isolate_);
   for (uint32_t i = 0; i < array->Length(); ++i) {
     if ((i & 1023) == 0 && ShouldStop()) {
-      return ErrorFrom(try_catch, context, 0);
+      return ErrorFrom(try_catch, context, window_sequence_);
     }
     v8::Local<v8::Value> element;
-    if (!array->Get(context, i).ToLocal(&element)) return ErrorFrom(try_catch, context, 0);
+    if (!array->Get(context, i).ToLocal(&element)) return ErrorFrom(try_catch, context, window_sequence_);
     std::vector<Value> row;
     for (size_t c = 0; c < columns.size(); ++c) {
       v8::Local<v8::Value> cell = element;
       if (!setof) {
         if (element->IsArray()) {
           if (!element.As<v8::Array>()->Get(context, static_cast<uint32_t>(c)).ToLocal(&cell)) {
-            return ErrorFrom(try_catch, context, 0);
+            return ErrorFrom(try_catch, context, window_sequence_);
           }
         } else if (element->IsObject()) {
           if (!element.As<v8::Object>()->Get(context, keys[c]).ToLocal(&cell)) {
-            return ErrorFrom(try_catch, context, 0);
+            return ErrorFrom(try_catch, context, window_sequence_);
           }
         } else {
           return Status(StatusCode::kInvalidArgument,
