@@ -29,7 +29,8 @@ void BM_JsColdStartToFirstResult(benchmark::State& state) {
     state.ResumeTiming();
     auto created = (*session)->Execute(
         std::string("CREATE FUNCTION full_name(f TEXT, l TEXT) RETURNS TEXT LANGUAGE javascript "
-                    "AS $$") + kBody + "$$");
+                    "AS $$") +
+        kBody + "$$");
     auto result = (*session)->Execute("SELECT full_name('Ada', 'Lovelace')");
     if (!created.ok() || !result.ok()) return state.SkipWithError("cold start failed");
     state.PauseTiming();

@@ -30,7 +30,7 @@ typedef struct sprocket_stmt sprocket_stmt;
 
 enum {
   SPROCKET_OK = 0,
-  SPROCKET_ERROR = 1,  /* any failure; sprocket_errcode() and sprocket_sqlstate() say which */
+  SPROCKET_ERROR = 1, /* any failure; sprocket_errcode() and sprocket_sqlstate() say which */
   SPROCKET_MISUSE = 21,
   SPROCKET_ROW = 100,
   SPROCKET_DONE = 101

@@ -16,20 +16,20 @@ namespace sprocket {
 
 enum class StatusCode {
   kOk = 0,
-  kSyntaxError,          // 42601 malformed SQL or guest source
-  kInvalidArgument,      // 22023 a value or option is out of range or of the wrong type
-  kNotFound,             // 42704 a named object does not exist
-  kAlreadyExists,        // 42710 a named object exists already
-  kDependentObjects,     // 2BP01 an object cannot be dropped while others depend on it
-  kPermissionDenied,     // 42501 a capability or the catalog protection refused it
-  kResourceExhausted,    // 54000 a memory, CPU, depth or size limit was exceeded
-  kGuestError,           // P0001 a function raised an error
-  kConstraint,           // 23000 a SQLite constraint failed
-  kBusy,                 // 55P03 the database is locked
-  kNotSupported,         // 0A000 valid, but not (yet) supported
-  kIoError,              // 58030 the file system failed
-  kCancelled,            // 57014 interrupted by Session::Interrupt
-  kInternal,             // XX000 a bug
+  kSyntaxError,        // 42601 malformed SQL or guest source
+  kInvalidArgument,    // 22023 a value or option is out of range or of the wrong type
+  kNotFound,           // 42704 a named object does not exist
+  kAlreadyExists,      // 42710 a named object exists already
+  kDependentObjects,   // 2BP01 an object cannot be dropped while others depend on it
+  kPermissionDenied,   // 42501 a capability or the catalog protection refused it
+  kResourceExhausted,  // 54000 a memory, CPU, depth or size limit was exceeded
+  kGuestError,         // P0001 a function raised an error
+  kConstraint,         // 23000 a SQLite constraint failed
+  kBusy,               // 55P03 the database is locked
+  kNotSupported,       // 0A000 valid, but not (yet) supported
+  kIoError,            // 58030 the file system failed
+  kCancelled,          // 57014 interrupted by Session::Interrupt
+  kInternal,           // XX000 a bug
 };
 
 // The SQLSTATE code of the class `code` belongs to.
@@ -63,7 +63,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}        // NOLINT: implicit
   Result(Status status) : data_(std::in_place_index<1>, std::move(status)) {  // NOLINT
     assert(!std::get<1>(data_).ok() && "a Result cannot hold an OK status");
   }
@@ -92,9 +92,9 @@ class [[nodiscard]] Result {
 #define SPROCKET_CONCAT_(a, b) SPROCKET_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define SPROCKET_RETURN_IF_ERROR(expr)                  \
-  do {                                                  \
-    ::sprocket::Status sprocket_status_ = (expr);       \
+#define SPROCKET_RETURN_IF_ERROR(expr)                   \
+  do {                                                   \
+    ::sprocket::Status sprocket_status_ = (expr);        \
     if (!sprocket_status_.ok()) return sprocket_status_; \
   } while (false)
 

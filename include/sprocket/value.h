@@ -26,15 +26,15 @@ struct Blob {
 
 class Value {
  public:
-  Value() = default;  // NULL
-  Value(std::nullptr_t) {}                                          // NOLINT: implicit
-  Value(int64_t v) : data_(v) {}                                    // NOLINT
-  Value(int v) : data_(static_cast<int64_t>(v)) {}                  // NOLINT
-  Value(double v) : data_(v) {}                                     // NOLINT
-  Value(std::string v) : data_(std::move(v)) {}                     // NOLINT
-  Value(std::string_view v) : data_(std::string(v)) {}              // NOLINT
-  Value(const char* v) : data_(std::string(v)) {}                   // NOLINT
-  Value(Blob v) : data_(std::move(v)) {}                            // NOLINT
+  Value() = default;                                    // NULL
+  Value(std::nullptr_t) {}                              // NOLINT: implicit
+  Value(int64_t v) : data_(v) {}                        // NOLINT
+  Value(int v) : data_(static_cast<int64_t>(v)) {}      // NOLINT
+  Value(double v) : data_(v) {}                         // NOLINT
+  Value(std::string v) : data_(std::move(v)) {}         // NOLINT
+  Value(std::string_view v) : data_(std::string(v)) {}  // NOLINT
+  Value(const char* v) : data_(std::string(v)) {}       // NOLINT
+  Value(Blob v) : data_(std::move(v)) {}                // NOLINT
   static Value FromBlob(std::string_view bytes) { return Value(Blob{std::string(bytes)}); }
 
   ValueType type() const { return static_cast<ValueType>(data_.index()); }

@@ -93,26 +93,34 @@ constexpr const char* kNow = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
 
 const char* KindName(runtime::FunctionKind kind) {
   switch (kind) {
-    case runtime::FunctionKind::kScalar: return "function";
-    case runtime::FunctionKind::kTable: return "function";
-    case runtime::FunctionKind::kTrigger: return "function";
-    case runtime::FunctionKind::kProcedure: return "procedure";
+    case runtime::FunctionKind::kScalar:
+      return "function";
+    case runtime::FunctionKind::kTable:
+      return "function";
+    case runtime::FunctionKind::kTrigger:
+      return "function";
+    case runtime::FunctionKind::kProcedure:
+      return "procedure";
   }
   return "function";
 }
 
 const char* VolatilityName(runtime::Volatility v) {
   switch (v) {
-    case runtime::Volatility::kImmutable: return "IMMUTABLE";
-    case runtime::Volatility::kStable: return "STABLE";
-    case runtime::Volatility::kVolatile: return "VOLATILE";
+    case runtime::Volatility::kImmutable:
+      return "IMMUTABLE";
+    case runtime::Volatility::kStable:
+      return "STABLE";
+    case runtime::Volatility::kVolatile:
+      return "VOLATILE";
   }
   return "VOLATILE";
 }
 
 json ParamsJson(const std::vector<runtime::Param>& params) {
   json out = json::array();
-  for (const runtime::Param& p : params) out.push_back({{"name", p.name}, {"type", p.declared_type}});
+  for (const runtime::Param& p : params)
+    out.push_back({{"name", p.name}, {"type", p.declared_type}});
   return out;
 }
 
@@ -130,9 +138,12 @@ Result<std::vector<runtime::Param>> ParamsFromJson(const json& j) {
 
 json ReturnsJson(const runtime::FunctionDef& def) {
   switch (def.kind) {
-    case runtime::FunctionKind::kScalar: return {{"kind", "scalar"}, {"type", def.return_declared}};
-    case runtime::FunctionKind::kTrigger: return {{"kind", "trigger"}};
-    case runtime::FunctionKind::kProcedure: return {{"kind", "void"}};
+    case runtime::FunctionKind::kScalar:
+      return {{"kind", "scalar"}, {"type", def.return_declared}};
+    case runtime::FunctionKind::kTrigger:
+      return {{"kind", "trigger"}};
+    case runtime::FunctionKind::kProcedure:
+      return {{"kind", "void"}};
     case runtime::FunctionKind::kTable:
       if (!def.return_declared.empty()) return {{"kind", "setof"}, {"type", def.return_declared}};
       return {{"kind", "table"}, {"columns", ParamsJson(def.return_columns)}};
@@ -142,9 +153,12 @@ json ReturnsJson(const runtime::FunctionDef& def) {
 
 const char* OpName(sql::TriggerOp op) {
   switch (op) {
-    case sql::TriggerOp::kInsert: return "INSERT";
-    case sql::TriggerOp::kUpdate: return "UPDATE";
-    case sql::TriggerOp::kDelete: return "DELETE";
+    case sql::TriggerOp::kInsert:
+      return "INSERT";
+    case sql::TriggerOp::kUpdate:
+      return "UPDATE";
+    case sql::TriggerOp::kDelete:
+      return "DELETE";
   }
   return "INSERT";
 }
@@ -247,7 +261,7 @@ Result<TriggerRecord> ReadTrigger(sqlite3_stmt* s) {
     for (const json& e : json::parse(Text(s, 3))) {
       sql::TriggerEvent ev;
       std::string op = e.at("op").get<std::string>();
-      ev.op = op == "INSERT" ? sql::TriggerOp::kInsert
+      ev.op = op == "INSERT"   ? sql::TriggerOp::kInsert
               : op == "UPDATE" ? sql::TriggerOp::kUpdate
                                : sql::TriggerOp::kDelete;
       ev.columns = e.at("columns").get<std::vector<std::string>>();
@@ -290,9 +304,10 @@ Status Catalog::Exec(std::string_view sql) {
 }
 
 Result<bool> Catalog::Exists() {
-  SPROCKET_ASSIGN_OR_RETURN(
-      ResultSet rs, RunStatement(db_, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
-                                      "AND name = '_sprocket_meta'"));
+  SPROCKET_ASSIGN_OR_RETURN(ResultSet rs,
+                            RunStatement(db_,
+                                         "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+                                         "AND name = '_sprocket_meta'"));
   return rs.rows[0][0].integer() > 0;
 }
 
@@ -300,8 +315,7 @@ Status Catalog::Bootstrap() {
   SPROCKET_ASSIGN_OR_RETURN(bool exists, Exists());
   if (!exists) {
     SPROCKET_RETURN_IF_ERROR(Exec(kSchema));
-    return Exec("INSERT INTO _sprocket_meta VALUES ('format', '" +
-                std::to_string(kCatalogFormat) +
+    return Exec("INSERT INTO _sprocket_meta VALUES ('format', '" + std::to_string(kCatalogFormat) +
                 "'), ('version', lower(hex(randomblob(16))))");
   }
   SPROCKET_ASSIGN_OR_RETURN(
@@ -311,17 +325,17 @@ Status Catalog::Bootstrap() {
   }
   int64_t format = std::atoll(rs.rows[0][0].ToString().c_str());
   if (format > kCatalogFormat) {
-    return Status(StatusCode::kNotSupported,
-                  "the database's Sprocket catalog has format " + std::to_string(format) +
-                      ", newer than this build understands (" + std::to_string(kCatalogFormat) +
-                      ")");
+    return Status(StatusCode::kNotSupported, "the database's Sprocket catalog has format " +
+                                                 std::to_string(format) +
+                                                 ", newer than this build understands (" +
+                                                 std::to_string(kCatalogFormat) + ")");
   }
   return Status::Ok();
 }
 
 Result<std::string> Catalog::ReadToken() {
-  SPROCKET_ASSIGN_OR_RETURN(StmtPtr stmt,
-                            PrepareOne(db_, "SELECT value FROM _sprocket_meta WHERE key = 'version'"));
+  SPROCKET_ASSIGN_OR_RETURN(
+      StmtPtr stmt, PrepareOne(db_, "SELECT value FROM _sprocket_meta WHERE key = 'version'"));
   int rc = sqlite3_step(stmt.get());
   if (rc == SQLITE_ROW) return Text(stmt.get(), 0);
   if (rc == SQLITE_DONE) return std::string();
@@ -337,11 +351,12 @@ Result<std::shared_ptr<const CatalogSnapshot>> Catalog::Load() {
   std::vector<FunctionRecord> functions;
   {
     SPROCKET_ASSIGN_OR_RETURN(
-        StmtPtr s, PrepareOne(db_, "SELECT name, kind, language, params, returns, volatility, "
-                                   "strict, body_kind, source, file_path, source_line, "
-                                   "security_policy, max_memory_bytes, max_cpu_time_ms, "
-                                   "max_instructions, jit_level, hot_reload, created_at, "
-                                   "updated_at, entry_point FROM _sprocket_functions ORDER BY name"));
+        StmtPtr s, PrepareOne(db_,
+                              "SELECT name, kind, language, params, returns, volatility, "
+                              "strict, body_kind, source, file_path, source_line, "
+                              "security_policy, max_memory_bytes, max_cpu_time_ms, "
+                              "max_instructions, jit_level, hot_reload, created_at, "
+                              "updated_at, entry_point FROM _sprocket_functions ORDER BY name"));
     int rc;
     while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
       SPROCKET_ASSIGN_OR_RETURN(FunctionRecord r, ReadFunction(s.get()));
@@ -352,10 +367,11 @@ Result<std::shared_ptr<const CatalogSnapshot>> Catalog::Load() {
   std::vector<TriggerRecord> triggers;
   {
     SPROCKET_ASSIGN_OR_RETURN(
-        StmtPtr s, PrepareOne(db_, "SELECT table_name, name, timing, events, level, for_all, "
-                                   "referencing, when_condition, function_name, arguments, "
-                                   "language, source, source_line, security_policy, enabled, "
-                                   "created_at FROM _sprocket_triggers ORDER BY table_name, name"));
+        StmtPtr s, PrepareOne(db_,
+                              "SELECT table_name, name, timing, events, level, for_all, "
+                              "referencing, when_condition, function_name, arguments, "
+                              "language, source, source_line, security_policy, enabled, "
+                              "created_at FROM _sprocket_triggers ORDER BY table_name, name"));
     int rc;
     while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
       SPROCKET_ASSIGN_OR_RETURN(TriggerRecord t, ReadTrigger(s.get()));
@@ -366,9 +382,10 @@ Result<std::shared_ptr<const CatalogSnapshot>> Catalog::Load() {
   std::vector<CapabilityRecord> grants;
   {
     SPROCKET_ASSIGN_OR_RETURN(
-        StmtPtr s, PrepareOne(db_, "SELECT owner_kind, owner, owner_table, capability, target, "
-                                   "granted_at FROM _sprocket_capabilities "
-                                   "ORDER BY owner_kind, owner, owner_table, capability, target"));
+        StmtPtr s, PrepareOne(db_,
+                              "SELECT owner_kind, owner, owner_table, capability, target, "
+                              "granted_at FROM _sprocket_capabilities "
+                              "ORDER BY owner_kind, owner, owner_table, capability, target"));
     int rc;
     while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
       CapabilityRecord g;
@@ -389,12 +406,14 @@ Result<std::shared_ptr<const CatalogSnapshot>> Catalog::Load() {
 
 Status Catalog::PutFunction(const FunctionRecord& r) {
   const runtime::FunctionDef& d = r.def;
-  std::string sql = std::string(
-      "INSERT INTO _sprocket_functions (name, kind, language, params, returns, arguments, "
-      "returns_text, volatility, strict, body_kind, source, file_path, source_line, "
-      "security_policy, max_memory_bytes, max_cpu_time_ms, max_instructions, jit_level, "
-      "hot_reload, definition, entry_point, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-      "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ") +
+  std::string sql =
+      std::string(
+          "INSERT INTO _sprocket_functions (name, kind, language, params, returns, arguments, "
+          "returns_text, volatility, strict, body_kind, source, file_path, source_line, "
+          "security_policy, max_memory_bytes, max_cpu_time_ms, max_instructions, jit_level, "
+          "hot_reload, definition, entry_point, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, "
+          "?5, "
+          "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ") +
       kNow + ", " + kNow +
       ") ON CONFLICT(name) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
       "language = excluded.language, params = excluded.params, returns = excluded.returns, "
@@ -411,16 +430,28 @@ Status Catalog::PutFunction(const FunctionRecord& r) {
   SPROCKET_ASSIGN_OR_RETURN(StmtPtr s, PrepareOne(db_, sql));
   std::string body_kind = !d.file_path.empty() ? "file" : d.source_is_binary ? "binary" : "source";
   Value source = d.source_is_binary ? Value::FromBlob(d.source) : Value(d.source);
-  SPROCKET_RETURN_IF_ERROR(Bind(
-      db_, s.get(),
-      {Value(d.name), Value(KindName(d.kind)), Value(d.language), Value(ParamsJson(d.params).dump()),
-       Value(ReturnsJson(d).dump()), Value(r.ArgumentsText()), Value(r.ReturnsText()),
-       Value(VolatilityName(d.volatility)), Value(d.strict ? 1 : 0), Value(body_kind), source,
-       d.file_path.empty() ? Value() : Value(d.file_path), Value(d.source_line),
-       Value(security::PolicyName(r.policy)), OptionalInt(d.limits.max_memory_bytes),
-       OptionalInt(d.limits.max_cpu_time_ms), OptionalInt(d.limits.max_instructions),
-       Value(runtime::JitLevelName(d.jit_level)), Value(d.hot_reload ? 1 : 0),
-       Value(r.Definition()), Value(d.entry_point.empty() ? d.name : d.entry_point)}));
+  SPROCKET_RETURN_IF_ERROR(Bind(db_, s.get(),
+                                {Value(d.name),
+                                 Value(KindName(d.kind)),
+                                 Value(d.language),
+                                 Value(ParamsJson(d.params).dump()),
+                                 Value(ReturnsJson(d).dump()),
+                                 Value(r.ArgumentsText()),
+                                 Value(r.ReturnsText()),
+                                 Value(VolatilityName(d.volatility)),
+                                 Value(d.strict ? 1 : 0),
+                                 Value(body_kind),
+                                 source,
+                                 d.file_path.empty() ? Value() : Value(d.file_path),
+                                 Value(d.source_line),
+                                 Value(security::PolicyName(r.policy)),
+                                 OptionalInt(d.limits.max_memory_bytes),
+                                 OptionalInt(d.limits.max_cpu_time_ms),
+                                 OptionalInt(d.limits.max_instructions),
+                                 Value(runtime::JitLevelName(d.jit_level)),
+                                 Value(d.hot_reload ? 1 : 0),
+                                 Value(r.Definition()),
+                                 Value(d.entry_point.empty() ? d.name : d.entry_point)}));
   SPROCKET_RETURN_IF_ERROR(StepDone(db_, s.get()));
   return BumpVersion();
 }
@@ -435,7 +466,8 @@ Status Catalog::DeleteFunction(std::string_view name) {
 Status Catalog::RenameFunction(std::string_view name, std::string_view new_name) {
   SPROCKET_ASSIGN_OR_RETURN(std::shared_ptr<const CatalogSnapshot> snapshot, Load());
   const FunctionRecord* f = snapshot->FindFunction(name);
-  if (f == nullptr) return Status(StatusCode::kNotFound, "function \"" + std::string(name) + "\" does not exist");
+  if (f == nullptr)
+    return Status(StatusCode::kNotFound, "function \"" + std::string(name) + "\" does not exist");
   FunctionRecord renamed = *f;
   renamed.def.name = std::string(new_name);
   SPROCKET_RETURN_IF_ERROR(
@@ -447,8 +479,9 @@ Status Catalog::RenameFunction(std::string_view name, std::string_view new_name)
     SPROCKET_RETURN_IF_ERROR(PutTrigger(moved));
   }
   SPROCKET_RETURN_IF_ERROR(
-      RunStatement(db_, "UPDATE _sprocket_capabilities SET owner = ?2 WHERE owner_kind = "
-                        "'function' AND owner = ?1",
+      RunStatement(db_,
+                   "UPDATE _sprocket_capabilities SET owner = ?2 WHERE owner_kind = "
+                   "'function' AND owner = ?1",
                    {Value(name), Value(new_name)})
           .status());
   return BumpVersion();
@@ -463,23 +496,24 @@ Status Catalog::PutTrigger(const TriggerRecord& t) {
   for (const sql::Referencing& r : t.referencing) {
     referencing.push_back({{"new", r.is_new}, {"name", r.name}});
   }
-  std::string sql = std::string(
-      "INSERT OR REPLACE INTO _sprocket_triggers (table_name, name, timing, events, "
-      "events_text, level, for_all, referencing, when_condition, function_name, arguments, "
-      "language, source, source_line, security_policy, enabled, definition, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-      "coalesce(?18, ") + kNow + "))";
+  std::string sql =
+      std::string(
+          "INSERT OR REPLACE INTO _sprocket_triggers (table_name, name, timing, events, "
+          "events_text, level, for_all, referencing, when_condition, function_name, arguments, "
+          "language, source, source_line, security_policy, enabled, definition, created_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+          "coalesce(?18, ") +
+      kNow + "))";
   SPROCKET_ASSIGN_OR_RETURN(StmtPtr s, PrepareOne(db_, sql));
   SPROCKET_RETURN_IF_ERROR(Bind(
       db_, s.get(),
-      {Value(t.table), Value(t.name), Value(t.TimingText()),
-       Value(events.dump()), Value(t.EventsText()), Value(t.LevelText()), Value(t.for_all ? 1 : 0),
+      {Value(t.table), Value(t.name), Value(t.TimingText()), Value(events.dump()),
+       Value(t.EventsText()), Value(t.LevelText()), Value(t.for_all ? 1 : 0),
        Value(referencing.dump()), t.when.empty() ? Value() : Value(t.when),
        t.function.empty() ? Value() : Value(t.function), Value(json(t.arguments).dump()),
-       t.language.empty() ? Value() : Value(t.language),
-       t.is_inline() ? Value(t.source) : Value(), Value(t.source_line),
-       Value(security::PolicyName(t.policy)), Value(t.enabled ? 1 : 0), Value(t.Definition()),
-       t.created_at.empty() ? Value() : Value(t.created_at)}));
+       t.language.empty() ? Value() : Value(t.language), t.is_inline() ? Value(t.source) : Value(),
+       Value(t.source_line), Value(security::PolicyName(t.policy)), Value(t.enabled ? 1 : 0),
+       Value(t.Definition()), t.created_at.empty() ? Value() : Value(t.created_at)}));
   SPROCKET_RETURN_IF_ERROR(StepDone(db_, s.get()));
   return BumpVersion();
 }
@@ -569,12 +603,13 @@ Status Catalog::Grant(const CapabilityRecord& g) {
   std::string sql = std::string(
                         "INSERT OR IGNORE INTO _sprocket_capabilities (owner_kind, owner, "
                         "owner_table, capability, target, granted_at) VALUES (?1, ?2, ?3, ?4, "
-                        "?5, ") + kNow + ")";
+                        "?5, ") +
+                    kNow + ")";
   SPROCKET_RETURN_IF_ERROR(
-      RunStatement(db_, sql,
-                   {Value(OwnerKindName(g.owner_kind)), Value(g.owner), Value(g.owner_table),
-                    Value(security::CapabilityKindName(g.capability.kind)),
-                    Value(g.capability.target)})
+      RunStatement(
+          db_, sql,
+          {Value(OwnerKindName(g.owner_kind)), Value(g.owner), Value(g.owner_table),
+           Value(security::CapabilityKindName(g.capability.kind)), Value(g.capability.target)})
           .status());
   return BumpVersion();
 }
@@ -582,12 +617,12 @@ Status Catalog::Grant(const CapabilityRecord& g) {
 Result<int> Catalog::Revoke(const CapabilityRecord& g) {
   SPROCKET_ASSIGN_OR_RETURN(
       ResultSet rs,
-      RunStatement(db_,
-                   "DELETE FROM _sprocket_capabilities WHERE owner_kind = ?1 AND owner = ?2 AND "
-                   "owner_table = ?3 AND capability = ?4 AND target = ?5",
-                   {Value(OwnerKindName(g.owner_kind)), Value(g.owner), Value(g.owner_table),
-                    Value(security::CapabilityKindName(g.capability.kind)),
-                    Value(g.capability.target)}));
+      RunStatement(
+          db_,
+          "DELETE FROM _sprocket_capabilities WHERE owner_kind = ?1 AND owner = ?2 AND "
+          "owner_table = ?3 AND capability = ?4 AND target = ?5",
+          {Value(OwnerKindName(g.owner_kind)), Value(g.owner), Value(g.owner_table),
+           Value(security::CapabilityKindName(g.capability.kind)), Value(g.capability.target)}));
   SPROCKET_RETURN_IF_ERROR(BumpVersion());
   return static_cast<int>(rs.rows_affected);
 }

@@ -53,14 +53,12 @@ class Catalog {
   // ALTER TABLE … RENAME TO: the table's triggers (and their grants) follow it.
   Status RenameTable(std::string_view table, std::string_view new_name);
   // ALTER TABLE … RENAME COLUMN: UPDATE OF lists and NEW.col / OLD.col in WHEN follow.
-  Status RenameColumn(std::string_view table, std::string_view column,
-                      std::string_view new_name);
+  Status RenameColumn(std::string_view table, std::string_view column, std::string_view new_name);
 
   Status Grant(const CapabilityRecord& record);
   // Returns how many grants were removed.
   Result<int> Revoke(const CapabilityRecord& record);
-  Status DeleteCapabilitiesOf(OwnerKind kind, std::string_view owner,
-                              std::string_view owner_table);
+  Status DeleteCapabilitiesOf(OwnerKind kind, std::string_view owner, std::string_view owner_table);
 
   // Replaces the version token: every connection reloads at its next statement.
   Status BumpVersion();

@@ -74,8 +74,11 @@ TEST_F(CatalogTest, TriggersFollowRenames) {
   t.function = "flag_vip";
   t.arguments = {"gold"};
   ASSERT_TRUE(c.PutTrigger(t).ok());
-  ASSERT_TRUE(c.Grant({OwnerKind::kTrigger, "vip", "accounts",
-                       {security::CapabilityKind::kDatabaseRead, "x"}, ""})
+  ASSERT_TRUE(c.Grant({OwnerKind::kTrigger,
+                       "vip",
+                       "accounts",
+                       {security::CapabilityKind::kDatabaseRead, "x"},
+                       ""})
                   .ok());
   ASSERT_TRUE(c.RenameTable("accounts", "acct").ok());
   ASSERT_TRUE(c.RenameColumn("acct", "balance", "bal").ok());
@@ -95,8 +98,8 @@ TEST_F(CatalogTest, TriggersFollowRenames) {
 TEST_F(CatalogTest, GrantsAndRevokes) {
   Catalog c(db_);
   ASSERT_TRUE(c.PutFunction(AddTax()).ok());
-  CapabilityRecord g{OwnerKind::kFunction, "add_tax", "",
-                     {security::CapabilityKind::kDatabaseRead, "users"}, ""};
+  CapabilityRecord g{
+      OwnerKind::kFunction, "add_tax", "", {security::CapabilityKind::kDatabaseRead, "users"}, ""};
   ASSERT_TRUE(c.Grant(g).ok());
   ASSERT_TRUE(c.Grant(g).ok());  // idempotent
   auto snap = c.Load();

@@ -50,9 +50,12 @@ std::string FunctionRecord::ArgumentsText() const { return ParamsText(def.params
 
 std::string FunctionRecord::ReturnsText() const {
   switch (def.kind) {
-    case runtime::FunctionKind::kScalar: return def.return_declared;
-    case runtime::FunctionKind::kTrigger: return "TRIGGER";
-    case runtime::FunctionKind::kProcedure: return "VOID";
+    case runtime::FunctionKind::kScalar:
+      return def.return_declared;
+    case runtime::FunctionKind::kTrigger:
+      return "TRIGGER";
+    case runtime::FunctionKind::kProcedure:
+      return "VOID";
     case runtime::FunctionKind::kTable:
       if (!def.return_declared.empty()) return "SETOF " + def.return_declared;
       return "TABLE(" + ParamsText(def.return_columns) + ")";
@@ -80,18 +83,21 @@ std::string FunctionRecord::Definition() const {
 }
 
 std::string FunctionRecord::CompileKey() const {
-  return Definition() + "\n" + def.entry_point + "/" +
-         std::to_string(def.limits.max_memory_bytes) + "/" +
-         std::to_string(def.limits.max_cpu_time_ms) + "/" +
+  return Definition() + "\n" + def.entry_point + "/" + std::to_string(def.limits.max_memory_bytes) +
+         "/" + std::to_string(def.limits.max_cpu_time_ms) + "/" +
          std::to_string(def.limits.max_instructions) + "/" + runtime::JitLevelName(def.jit_level);
 }
 
 std::string TriggerRecord::TimingText() const {
   switch (timing) {
-    case sql::TriggerTiming::kBefore: return "BEFORE";
-    case sql::TriggerTiming::kAfter: return "AFTER";
-    case sql::TriggerTiming::kInsteadOf: return "INSTEAD OF";
-    case sql::TriggerTiming::kAfterCommit: return "AFTER COMMIT";
+    case sql::TriggerTiming::kBefore:
+      return "BEFORE";
+    case sql::TriggerTiming::kAfter:
+      return "AFTER";
+    case sql::TriggerTiming::kInsteadOf:
+      return "INSTEAD OF";
+    case sql::TriggerTiming::kAfterCommit:
+      return "AFTER COMMIT";
   }
   return "";
 }
@@ -101,8 +107,12 @@ std::string TriggerRecord::EventsText() const {
   for (size_t i = 0; i < events.size(); ++i) {
     if (i) out += " OR ";
     switch (events[i].op) {
-      case sql::TriggerOp::kInsert: out += "INSERT"; break;
-      case sql::TriggerOp::kDelete: out += "DELETE"; break;
+      case sql::TriggerOp::kInsert:
+        out += "INSERT";
+        break;
+      case sql::TriggerOp::kDelete:
+        out += "DELETE";
+        break;
       case sql::TriggerOp::kUpdate:
         out += "UPDATE";
         if (!events[i].columns.empty()) {
@@ -125,8 +135,8 @@ std::string TriggerRecord::LevelText() const {
 std::string TriggerRecord::Definition() const {
   std::string timing =
       this->timing == sql::TriggerTiming::kAfterCommit ? "AFTER COMMIT OF" : TimingText();
-  std::string out = "CREATE TRIGGER " + Ident(name) + " " + timing + " " + EventsText() +
-                    " ON " + Ident(table);
+  std::string out =
+      "CREATE TRIGGER " + Ident(name) + " " + timing + " " + EventsText() + " ON " + Ident(table);
   if (!referencing.empty()) {
     out += " REFERENCING";
     for (const sql::Referencing& r : referencing) {
@@ -134,8 +144,8 @@ std::string TriggerRecord::Definition() const {
       out += Ident(r.name);
     }
   }
-  out += for_all ? " FOR ALL" : (level == sql::TriggerLevel::kRow ? " FOR EACH ROW"
-                                                                  : " FOR EACH STATEMENT");
+  out += for_all ? " FOR ALL"
+                 : (level == sql::TriggerLevel::kRow ? " FOR EACH ROW" : " FOR EACH STATEMENT");
   if (!when.empty()) out += " WHEN (" + when + ")";
   if (is_inline()) {
     out += " LANGUAGE " + language + " AS " + DollarQuote(source);
@@ -193,8 +203,7 @@ std::vector<const TriggerRecord*> CatalogSnapshot::TriggersOn(std::string_view t
   return out;
 }
 
-std::vector<const TriggerRecord*> CatalogSnapshot::TriggersUsing(
-    std::string_view function) const {
+std::vector<const TriggerRecord*> CatalogSnapshot::TriggersUsing(std::string_view function) const {
   std::vector<const TriggerRecord*> out;
   for (const TriggerRecord& t : triggers_) {
     if (!t.is_inline() && EqualsIgnoreCase(t.function, function)) out.push_back(&t);

@@ -20,9 +20,9 @@ struct FunctionRecord {
   std::string updated_at;
 
   // Display forms, as the sprocket_functions view shows them.
-  std::string ArgumentsText() const;   // "price REAL, rate REAL"
-  std::string ReturnsText() const;     // "REAL", "TRIGGER", "TABLE(i INTEGER)", "SETOF INT"
-  std::string Definition() const;      // a CREATE statement that recreates the function
+  std::string ArgumentsText() const;  // "price REAL, rate REAL"
+  std::string ReturnsText() const;    // "REAL", "TRIGGER", "TABLE(i INTEGER)", "SETOF INT"
+  std::string Definition() const;     // a CREATE statement that recreates the function
   // What compiled code depends on: the definition and the limits and JIT level instances
   // are made with — not the capabilities, which the engine enforces. Equal keys may share
   // compiled code (the L2 cache).
@@ -37,11 +37,11 @@ struct TriggerRecord {
   sql::TriggerLevel level = sql::TriggerLevel::kRow;
   bool for_all = false;
   std::vector<sql::Referencing> referencing;
-  std::string when;           // condition text, empty when none
-  std::string function;       // EXECUTE FUNCTION name; empty for inline triggers
+  std::string when;      // condition text, empty when none
+  std::string function;  // EXECUTE FUNCTION name; empty for inline triggers
   std::vector<std::string> arguments;
-  std::string language;       // inline triggers: canonical language
-  std::string source;         // inline triggers: the body
+  std::string language;  // inline triggers: canonical language
+  std::string source;    // inline triggers: the body
   int source_line = 1;
   security::Policy policy = security::Policy::kPermissive;  // inline triggers
   bool enabled = true;

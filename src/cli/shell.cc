@@ -1,7 +1,6 @@
 #include "cli/shell.h"
 
 #include <editline/readline.h>
-
 #include <signal.h>
 
 #include <atomic>

@@ -4,26 +4,36 @@ namespace sprocket {
 
 StatusCode StatusCodeFromSqlite(int rc) {
   switch (rc & 0xff) {
-    case SQLITE_OK: return StatusCode::kOk;
-    case SQLITE_CONSTRAINT: return StatusCode::kConstraint;
+    case SQLITE_OK:
+      return StatusCode::kOk;
+    case SQLITE_CONSTRAINT:
+      return StatusCode::kConstraint;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return StatusCode::kBusy;
+    case SQLITE_LOCKED:
+      return StatusCode::kBusy;
     case SQLITE_AUTH:
     case SQLITE_PERM:
-    case SQLITE_READONLY: return StatusCode::kPermissionDenied;
+    case SQLITE_READONLY:
+      return StatusCode::kPermissionDenied;
     case SQLITE_NOMEM:
     case SQLITE_FULL:
-    case SQLITE_TOOBIG: return StatusCode::kResourceExhausted;
+    case SQLITE_TOOBIG:
+      return StatusCode::kResourceExhausted;
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return StatusCode::kIoError;
+    case SQLITE_NOTADB:
+      return StatusCode::kIoError;
     case SQLITE_MISMATCH:
-    case SQLITE_RANGE: return StatusCode::kInvalidArgument;
-    case SQLITE_INTERRUPT: return StatusCode::kCancelled;
+    case SQLITE_RANGE:
+      return StatusCode::kInvalidArgument;
+    case SQLITE_INTERRUPT:
+      return StatusCode::kCancelled;
     case SQLITE_INTERNAL:
-    case SQLITE_MISUSE: return StatusCode::kInternal;
-    default: return StatusCode::kInvalidArgument;
+    case SQLITE_MISUSE:
+      return StatusCode::kInternal;
+    default:
+      return StatusCode::kInvalidArgument;
   }
 }
 
@@ -43,9 +53,12 @@ Result<StmtPtr> PrepareOne(sqlite3* db, std::string_view sql) {
 
 int BindValue(sqlite3_stmt* stmt, int index, const Value& value) {
   switch (value.type()) {
-    case ValueType::kNull: return sqlite3_bind_null(stmt, index);
-    case ValueType::kInteger: return sqlite3_bind_int64(stmt, index, value.integer());
-    case ValueType::kReal: return sqlite3_bind_double(stmt, index, value.real());
+    case ValueType::kNull:
+      return sqlite3_bind_null(stmt, index);
+    case ValueType::kInteger:
+      return sqlite3_bind_int64(stmt, index, value.integer());
+    case ValueType::kReal:
+      return sqlite3_bind_double(stmt, index, value.real());
     case ValueType::kText:
       return sqlite3_bind_text64(stmt, index, value.text().data(), value.text().size(),
                                  SQLITE_TRANSIENT, SQLITE_UTF8);
@@ -58,8 +71,10 @@ int BindValue(sqlite3_stmt* stmt, int index, const Value& value) {
 
 Value ColumnValue(sqlite3_stmt* stmt, int column) {
   switch (sqlite3_column_type(stmt, column)) {
-    case SQLITE_INTEGER: return Value(static_cast<int64_t>(sqlite3_column_int64(stmt, column)));
-    case SQLITE_FLOAT: return Value(sqlite3_column_double(stmt, column));
+    case SQLITE_INTEGER:
+      return Value(static_cast<int64_t>(sqlite3_column_int64(stmt, column)));
+    case SQLITE_FLOAT:
+      return Value(sqlite3_column_double(stmt, column));
     case SQLITE_TEXT: {
       const char* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
       return Value(std::string(p, sqlite3_column_bytes(stmt, column)));
@@ -68,15 +83,22 @@ Value ColumnValue(sqlite3_stmt* stmt, int column) {
       const char* p = static_cast<const char*>(sqlite3_column_blob(stmt, column));
       return Value::FromBlob(std::string_view(p ? p : "", sqlite3_column_bytes(stmt, column)));
     }
-    default: return Value();
+    default:
+      return Value();
   }
 }
 
 void ResultValue(sqlite3_context* ctx, const Value& v) {
   switch (v.type()) {
-    case ValueType::kNull: sqlite3_result_null(ctx); break;
-    case ValueType::kInteger: sqlite3_result_int64(ctx, v.integer()); break;
-    case ValueType::kReal: sqlite3_result_double(ctx, v.real()); break;
+    case ValueType::kNull:
+      sqlite3_result_null(ctx);
+      break;
+    case ValueType::kInteger:
+      sqlite3_result_int64(ctx, v.integer());
+      break;
+    case ValueType::kReal:
+      sqlite3_result_double(ctx, v.real());
+      break;
     case ValueType::kText:
       sqlite3_result_text64(ctx, v.text().data(), v.text().size(), SQLITE_TRANSIENT, SQLITE_UTF8);
       break;
@@ -88,8 +110,10 @@ void ResultValue(sqlite3_context* ctx, const Value& v) {
 
 Value ValueFromSqlite(sqlite3_value* value) {
   switch (sqlite3_value_type(value)) {
-    case SQLITE_INTEGER: return Value(static_cast<int64_t>(sqlite3_value_int64(value)));
-    case SQLITE_FLOAT: return Value(sqlite3_value_double(value));
+    case SQLITE_INTEGER:
+      return Value(static_cast<int64_t>(sqlite3_value_int64(value)));
+    case SQLITE_FLOAT:
+      return Value(sqlite3_value_double(value));
     case SQLITE_TEXT: {
       const char* p = reinterpret_cast<const char*>(sqlite3_value_text(value));
       return Value(std::string(p, sqlite3_value_bytes(value)));
@@ -98,15 +122,19 @@ Value ValueFromSqlite(sqlite3_value* value) {
       const char* p = static_cast<const char*>(sqlite3_value_blob(value));
       return Value::FromBlob(std::string_view(p ? p : "", sqlite3_value_bytes(value)));
     }
-    default: return Value();
+    default:
+      return Value();
   }
 }
 
 size_t ValueBytes(const Value& value) {
   switch (value.type()) {
-    case ValueType::kText: return value.text().size();
-    case ValueType::kBlob: return value.blob().size();
-    default: return 8;
+    case ValueType::kText:
+      return value.text().size();
+    case ValueType::kBlob:
+      return value.blob().size();
+    default:
+      return 8;
   }
 }
 
@@ -129,8 +157,7 @@ Status CollectRows(sqlite3* db, sqlite3_stmt* stmt, ResultSet* out, size_t max_b
     if (max_bytes != 0 && bytes > max_bytes) {
       sqlite3_reset(stmt);
       return Status(StatusCode::kResourceExhausted,
-                    "the query result is larger than " + std::to_string(max_bytes >> 20) +
-                        " MiB");
+                    "the query result is larger than " + std::to_string(max_bytes >> 20) + " MiB");
     }
   }
   out->rows_affected = sqlite3_stmt_readonly(stmt) ? 0 : sqlite3_changes64(db);

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sprocket/status.h"
 #include "sprocket/sprocket.hpp"
+#include "sprocket/status.h"
 #include "sprocket/value.h"
 
 namespace sprocket {

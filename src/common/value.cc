@@ -8,11 +8,16 @@ namespace sprocket {
 
 const char* ValueTypeName(ValueType type) {
   switch (type) {
-    case ValueType::kNull: return "NULL";
-    case ValueType::kInteger: return "INTEGER";
-    case ValueType::kReal: return "REAL";
-    case ValueType::kText: return "TEXT";
-    case ValueType::kBlob: return "BLOB";
+    case ValueType::kNull:
+      return "NULL";
+    case ValueType::kInteger:
+      return "INTEGER";
+    case ValueType::kReal:
+      return "REAL";
+    case ValueType::kText:
+      return "TEXT";
+    case ValueType::kBlob:
+      return "BLOB";
   }
   return "NULL";
 }
@@ -43,19 +48,26 @@ std::string HexOf(const std::string& bytes) {
 
 std::string Value::ToString() const {
   switch (type()) {
-    case ValueType::kNull: return "NULL";
-    case ValueType::kInteger: return std::to_string(integer());
-    case ValueType::kReal: return FormatReal(real());
-    case ValueType::kText: return text();
-    case ValueType::kBlob: return "x'" + HexOf(blob()) + "'";
+    case ValueType::kNull:
+      return "NULL";
+    case ValueType::kInteger:
+      return std::to_string(integer());
+    case ValueType::kReal:
+      return FormatReal(real());
+    case ValueType::kText:
+      return text();
+    case ValueType::kBlob:
+      return "x'" + HexOf(blob()) + "'";
   }
   return "NULL";
 }
 
 std::string Value::ToSqlLiteral() const {
   switch (type()) {
-    case ValueType::kNull: return "NULL";
-    case ValueType::kInteger: return std::to_string(integer());
+    case ValueType::kNull:
+      return "NULL";
+    case ValueType::kInteger:
+      return std::to_string(integer());
     case ValueType::kReal: {
       double v = real();
       if (std::isnan(v)) return "NULL";
@@ -71,7 +83,8 @@ std::string Value::ToSqlLiteral() const {
       out += '\'';
       return out;
     }
-    case ValueType::kBlob: return "X'" + HexOf(blob()) + "'";
+    case ValueType::kBlob:
+      return "X'" + HexOf(blob()) + "'";
   }
   return "NULL";
 }

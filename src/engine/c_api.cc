@@ -1,10 +1,9 @@
 // The C API (include/sprocket/sprocket.h) over the C++ API.
-#include "sprocket/sprocket.h"
-
 #include <cstring>
 #include <memory>
 #include <string>
 
+#include "sprocket/sprocket.h"
 #include "sprocket/sprocket.hpp"
 
 struct sprocket_db {
@@ -114,7 +113,9 @@ int sprocket_prepare(sprocket_db* db, const char* sql, sprocket_stmt** out) {
   return Ok(db);
 }
 
-int sprocket_bind_null(sprocket_stmt* st, int index) { return BindAt(st, index, sprocket::Value()); }
+int sprocket_bind_null(sprocket_stmt* st, int index) {
+  return BindAt(st, index, sprocket::Value());
+}
 int sprocket_bind_int64(sprocket_stmt* st, int index, int64_t value) {
   return BindAt(st, index, sprocket::Value(value));
 }
@@ -129,8 +130,8 @@ int sprocket_bind_text(sprocket_stmt* st, int index, const char* text, int bytes
 int sprocket_bind_blob(sprocket_stmt* st, int index, const void* data, int bytes) {
   if (data == nullptr) return sprocket_bind_null(st, index);
   return BindAt(st, index,
-                sprocket::Value::FromBlob(std::string_view(static_cast<const char*>(data),
-                                                           bytes < 0 ? 0 : bytes)));
+                sprocket::Value::FromBlob(
+                    std::string_view(static_cast<const char*>(data), bytes < 0 ? 0 : bytes)));
 }
 int sprocket_bind_parameter_index(sprocket_stmt* st, const char* name) {
   return st && name ? st->statement->parameter_index(name) : 0;
@@ -179,10 +180,14 @@ int64_t sprocket_column_int64(sprocket_stmt* st, int column) {
   const sprocket::Value* v = Column(st, column);
   if (v == nullptr) return 0;
   switch (v->type()) {
-    case sprocket::ValueType::kInteger: return v->integer();
-    case sprocket::ValueType::kReal: return static_cast<int64_t>(v->real());
-    case sprocket::ValueType::kText: return std::atoll(v->text().c_str());
-    default: return 0;
+    case sprocket::ValueType::kInteger:
+      return v->integer();
+    case sprocket::ValueType::kReal:
+      return static_cast<int64_t>(v->real());
+    case sprocket::ValueType::kText:
+      return std::atoll(v->text().c_str());
+    default:
+      return 0;
   }
 }
 
@@ -190,10 +195,14 @@ double sprocket_column_double(sprocket_stmt* st, int column) {
   const sprocket::Value* v = Column(st, column);
   if (v == nullptr) return 0;
   switch (v->type()) {
-    case sprocket::ValueType::kInteger: return static_cast<double>(v->integer());
-    case sprocket::ValueType::kReal: return v->real();
-    case sprocket::ValueType::kText: return std::atof(v->text().c_str());
-    default: return 0;
+    case sprocket::ValueType::kInteger:
+      return static_cast<double>(v->integer());
+    case sprocket::ValueType::kReal:
+      return v->real();
+    case sprocket::ValueType::kText:
+      return std::atof(v->text().c_str());
+    default:
+      return 0;
   }
 }
 

@@ -1,16 +1,17 @@
-#include "sprocket/sprocket.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "sprocket/sprocket.h"
 
 namespace {
 
 TEST(CApiTest, OpenExecPrepareStep) {
   sprocket_db* db = nullptr;
   ASSERT_EQ(sprocket_open(":memory:", &db), SPROCKET_OK);
-  ASSERT_EQ(sprocket_exec(db, "CREATE TABLE t(x INTEGER, y TEXT); "
-                              "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, NULL)"),
+  ASSERT_EQ(sprocket_exec(db,
+                          "CREATE TABLE t(x INTEGER, y TEXT); "
+                          "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, NULL)"),
             SPROCKET_OK);
   EXPECT_EQ(sprocket_changes(db), 3);
   sprocket_stmt* st = nullptr;

@@ -36,17 +36,17 @@ DatabaseState::~DatabaseState() { sqlite3_close_v2(anchor_); }
 
 Result<sqlite3*> OpenConnection(const DatabaseState& state) {
   int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
-  flags |= state.options().read_only ? SQLITE_OPEN_READONLY
-                                     : SQLITE_OPEN_READWRITE |
-                                           (state.options().create_if_missing || state.in_memory()
-                                                ? SQLITE_OPEN_CREATE
-                                                : 0);
+  flags |=
+      state.options().read_only
+          ? SQLITE_OPEN_READONLY
+          : SQLITE_OPEN_READWRITE |
+                (state.options().create_if_missing || state.in_memory() ? SQLITE_OPEN_CREATE : 0);
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(state.open_name().c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     Status st(rc == SQLITE_CANTOPEN ? StatusCode::kNotFound : StatusCodeFromSqlite(rc),
-              "cannot open database \"" + state.path() + "\": " +
-                  (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+              "cannot open database \"" + state.path() +
+                  "\": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
     sqlite3_close_v2(db);
     return st;
   }
@@ -105,8 +105,7 @@ void DatabaseState::CacheSnapshot(std::shared_ptr<const catalog::CatalogSnapshot
   snapshot_ = std::move(snapshot);
 }
 
-Result<CompiledRef> DatabaseState::Compile(const std::string& key,
-                                           const runtime::FunctionDef& def,
+Result<CompiledRef> DatabaseState::Compile(const std::string& key, const runtime::FunctionDef& def,
                                            runtime::LanguageRuntime& runtime,
                                            const runtime::CompileOptions& options) {
   {

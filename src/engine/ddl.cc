@@ -25,29 +25,40 @@ std::string Q(std::string_view name) { return QuoteIdentifier(name); }
 
 runtime::Volatility ToRuntime(sql::Volatility v) {
   switch (v) {
-    case sql::Volatility::kImmutable: return runtime::Volatility::kImmutable;
-    case sql::Volatility::kStable: return runtime::Volatility::kStable;
-    case sql::Volatility::kVolatile: return runtime::Volatility::kVolatile;
+    case sql::Volatility::kImmutable:
+      return runtime::Volatility::kImmutable;
+    case sql::Volatility::kStable:
+      return runtime::Volatility::kStable;
+    case sql::Volatility::kVolatile:
+      return runtime::Volatility::kVolatile;
   }
   return runtime::Volatility::kVolatile;
 }
 
 security::CapabilityKind ToSecurity(sql::CapabilityKind k) {
   switch (k) {
-    case sql::CapabilityKind::kDatabaseRead: return security::CapabilityKind::kDatabaseRead;
-    case sql::CapabilityKind::kDatabaseWrite: return security::CapabilityKind::kDatabaseWrite;
-    case sql::CapabilityKind::kNetworkAccess: return security::CapabilityKind::kNetworkAccess;
-    case sql::CapabilityKind::kFileRead: return security::CapabilityKind::kFileRead;
-    case sql::CapabilityKind::kFileWrite: return security::CapabilityKind::kFileWrite;
+    case sql::CapabilityKind::kDatabaseRead:
+      return security::CapabilityKind::kDatabaseRead;
+    case sql::CapabilityKind::kDatabaseWrite:
+      return security::CapabilityKind::kDatabaseWrite;
+    case sql::CapabilityKind::kNetworkAccess:
+      return security::CapabilityKind::kNetworkAccess;
+    case sql::CapabilityKind::kFileRead:
+      return security::CapabilityKind::kFileRead;
+    case sql::CapabilityKind::kFileWrite:
+      return security::CapabilityKind::kFileWrite;
   }
   return security::CapabilityKind::kDatabaseRead;
 }
 
 security::Policy ToSecurity(sql::SecurityPolicy p) {
   switch (p) {
-    case sql::SecurityPolicy::kMinimal: return security::Policy::kMinimal;
-    case sql::SecurityPolicy::kDefault: return security::Policy::kDefault;
-    case sql::SecurityPolicy::kPermissive: return security::Policy::kPermissive;
+    case sql::SecurityPolicy::kMinimal:
+      return security::Policy::kMinimal;
+    case sql::SecurityPolicy::kDefault:
+      return security::Policy::kDefault;
+    case sql::SecurityPolicy::kPermissive:
+      return security::Policy::kPermissive;
   }
   return security::Policy::kDefault;
 }
@@ -129,10 +140,14 @@ Status ApplySetting(const sql::Setting& s, catalog::FunctionRecord* r) {
   if (s.name == "jit_level") {
     const std::string* v = std::get_if<std::string>(&s.value.value);
     std::string level = v ? ToLower(*v) : "";
-    if (level == "low_latency") r->def.jit_level = runtime::JitLevel::kLowLatency;
-    else if (level == "balanced") r->def.jit_level = runtime::JitLevel::kBalanced;
-    else if (level == "fast") r->def.jit_level = runtime::JitLevel::kFast;
-    else return Invalid("setting jit_level expects 'low_latency', 'balanced' or 'fast'");
+    if (level == "low_latency")
+      r->def.jit_level = runtime::JitLevel::kLowLatency;
+    else if (level == "balanced")
+      r->def.jit_level = runtime::JitLevel::kBalanced;
+    else if (level == "fast")
+      r->def.jit_level = runtime::JitLevel::kFast;
+    else
+      return Invalid("setting jit_level expects 'low_latency', 'balanced' or 'fast'");
     return Status::Ok();
   }
   return Invalid("unknown setting \"" + s.name +
@@ -149,14 +164,22 @@ Status Ddl::Run(const sql::ParsedStatement& statement) {
   return std::visit(
       [&](const auto& node) -> Status {
         using T = std::decay_t<decltype(node)>;
-        if constexpr (std::is_same_v<T, sql::CreateFunctionStmt>) return CreateFunction(node);
-        else if constexpr (std::is_same_v<T, sql::DropFunctionStmt>) return DropFunction(node);
-        else if constexpr (std::is_same_v<T, sql::AlterFunctionStmt>) return AlterFunction(node);
-        else if constexpr (std::is_same_v<T, sql::CreateTriggerStmt>) return CreateTrigger(node);
-        else if constexpr (std::is_same_v<T, sql::DropTriggerStmt>) return DropTrigger(node);
-        else if constexpr (std::is_same_v<T, sql::AlterTriggerStmt>) return AlterTrigger(node);
-        else if constexpr (std::is_same_v<T, sql::AlterTableTriggerStmt>) return AlterTableTrigger(node);
-        else return Status(StatusCode::kInternal, "not a catalog statement");
+        if constexpr (std::is_same_v<T, sql::CreateFunctionStmt>)
+          return CreateFunction(node);
+        else if constexpr (std::is_same_v<T, sql::DropFunctionStmt>)
+          return DropFunction(node);
+        else if constexpr (std::is_same_v<T, sql::AlterFunctionStmt>)
+          return AlterFunction(node);
+        else if constexpr (std::is_same_v<T, sql::CreateTriggerStmt>)
+          return CreateTrigger(node);
+        else if constexpr (std::is_same_v<T, sql::DropTriggerStmt>)
+          return DropTrigger(node);
+        else if constexpr (std::is_same_v<T, sql::AlterTriggerStmt>)
+          return AlterTrigger(node);
+        else if constexpr (std::is_same_v<T, sql::AlterTableTriggerStmt>)
+          return AlterTableTrigger(node);
+        else
+          return Status(StatusCode::kInternal, "not a catalog statement");
       },
       statement.node);
 }
@@ -172,9 +195,10 @@ Result<std::string> Ddl::RelationKind(const std::string& name) {
 
 Result<bool> Ddl::HasColumn(const std::string& table, const std::string& column) {
   SPROCKET_ASSIGN_OR_RETURN(
-      ResultSet rs, RunStatement(session_.db(),
-                                 "SELECT 1 FROM pragma_table_xinfo(?1) WHERE name = ?2 COLLATE NOCASE",
-                                 {Value(table), Value(column)}));
+      ResultSet rs,
+      RunStatement(session_.db(),
+                   "SELECT 1 FROM pragma_table_xinfo(?1) WHERE name = ?2 COLLATE NOCASE",
+                   {Value(table), Value(column)}));
   return !rs.rows.empty();
 }
 
@@ -194,8 +218,10 @@ Result<std::string> Ddl::CanonicalLanguage(const std::string& language) {
   for (const char* known : kKnownLanguages) {
     if (EqualsIgnoreCase(language, known)) {
       return Status(StatusCode::kNotSupported,
-                    "language \"" + language + "\" is not available in this build of Sprocket yet "
-                    "(available: " + available + ")");
+                    "language \"" + language +
+                        "\" is not available in this build of Sprocket yet "
+                        "(available: " +
+                        available + ")");
     }
   }
   return Status(StatusCode::kNotFound,
@@ -222,8 +248,9 @@ Status Ddl::CreateFunction(const sql::CreateFunctionStmt& s) {
       case sql::ReturnKind::kTrigger:
         d.kind = runtime::FunctionKind::kTrigger;
         if (!d.params.empty()) {
-          return Invalid("trigger functions cannot have declared arguments (use TG_ARGV for "
-                         "the trigger's arguments)");
+          return Invalid(
+              "trigger functions cannot have declared arguments (use TG_ARGV for "
+              "the trigger's arguments)");
         }
         break;
       case sql::ReturnKind::kTable: {
@@ -262,7 +289,9 @@ Status Ddl::CreateFunction(const sql::CreateFunctionStmt& s) {
   d.strict = s.strict;
   d.source_line = s.body.position.line;
   switch (s.body.kind) {
-    case sql::BodyKind::kSource: d.source = s.body.text; break;
+    case sql::BodyKind::kSource:
+      d.source = s.body.text;
+      break;
     case sql::BodyKind::kBinary:
       d.source = s.body.text;
       d.source_is_binary = true;
@@ -274,8 +303,8 @@ Status Ddl::CreateFunction(const sql::CreateFunctionStmt& s) {
       break;
   }
   if (static_cast<int64_t>(d.source.size()) > kMaxSourceBytes) {
-    return Status(StatusCode::kResourceExhausted, "the body of " + what + " " + Q(d.name) +
-                                                      " is larger than the 64 MiB limit");
+    return Status(StatusCode::kResourceExhausted,
+                  "the body of " + what + " " + Q(d.name) + " is larger than the 64 MiB limit");
   }
 
   const catalog::FunctionRecord* existing = session_.snapshot().FindFunction(s.name);
@@ -289,8 +318,8 @@ Status Ddl::CreateFunction(const sql::CreateFunctionStmt& s) {
                      " (use DROP first)");
     }
     if (r.ReturnsText() != existing->ReturnsText()) {
-      return Invalid("cannot change the return type of existing function " + Q(s.name) +
-                     " from " + existing->ReturnsText() + " to " + r.ReturnsText() +
+      return Invalid("cannot change the return type of existing function " + Q(s.name) + " from " +
+                     existing->ReturnsText() + " to " + r.ReturnsText() +
                      " (use DROP FUNCTION first)");
     }
     // CREATE OR REPLACE keeps what ALTER FUNCTION set.
@@ -301,9 +330,9 @@ Status Ddl::CreateFunction(const sql::CreateFunctionStmt& s) {
   } else {
     SPROCKET_ASSIGN_OR_RETURN(bool builtin, IsBuiltinFunction(s.name));
     if (builtin) {
-      return Status(StatusCode::kAlreadyExists,
-                    "function " + Q(s.name) + " is a built-in SQLite function and cannot be "
-                                              "replaced");
+      return Status(StatusCode::kAlreadyExists, "function " + Q(s.name) +
+                                                    " is a built-in SQLite function and cannot be "
+                                                    "replaced");
     }
   }
 
@@ -311,8 +340,7 @@ Status Ddl::CreateFunction(const sql::CreateFunctionStmt& s) {
   runtime::CompileOptions options;
   options.checker = &session_.host();
   // Compiled through the L2 cache: the session that registers the function next finds it.
-  SPROCKET_RETURN_IF_ERROR(
-      session_.state().Compile(r.CompileKey(), d, *rt, options).status());
+  SPROCKET_RETURN_IF_ERROR(session_.state().Compile(r.CompileKey(), d, *rt, options).status());
   return catalog_.PutFunction(r);
 }
 
@@ -369,8 +397,8 @@ Status Ddl::AlterFunction(const sql::AlterFunctionStmt& s) {
     }
     SPROCKET_ASSIGN_OR_RETURN(bool builtin, IsBuiltinFunction(rename->new_name));
     if (builtin) {
-      return Status(StatusCode::kAlreadyExists, "function " + Q(rename->new_name) +
-                                                    " is a built-in SQLite function");
+      return Status(StatusCode::kAlreadyExists,
+                    "function " + Q(rename->new_name) + " is a built-in SQLite function");
     }
     return catalog_.RenameFunction(f->def.name, rename->new_name);
   }
@@ -416,10 +444,9 @@ Status Ddl::ChangeCapabilities(catalog::OwnerKind kind, const std::string& owner
     } else {
       SPROCKET_RETURN_IF_ERROR(catalog_.Revoke(record).status());
     }
-    session_.RecordAudit(grant ? "grant" : "revoke", subject,
-                         security::CapabilityKindName(cap.kind), cap.target,
-                         (grant ? "granted " : "revoked ") + cap.ToString() +
-                             (grant ? " to " : " from ") + subject);
+    session_.RecordAudit(
+        grant ? "grant" : "revoke", subject, security::CapabilityKindName(cap.kind), cap.target,
+        (grant ? "granted " : "revoked ") + cap.ToString() + (grant ? " to " : " from ") + subject);
   }
   return Status::Ok();
 }
@@ -438,8 +465,9 @@ Status Ddl::CreateTrigger(const sql::CreateTriggerStmt& s) {
   bool row = s.level == sql::TriggerLevel::kRow;
   const bool instead = s.timing == sql::TriggerTiming::kInsteadOf;
   if (is_view && !instead && row) {
-    return Invalid(Q(s.table) + " is a view: views cannot have row-level BEFORE or AFTER "
-                                "triggers (use INSTEAD OF)");
+    return Invalid(Q(s.table) +
+                   " is a view: views cannot have row-level BEFORE or AFTER "
+                   "triggers (use INSTEAD OF)");
   }
   if (!is_view && instead) {
     return Invalid(Q(s.table) + " is a table: tables cannot have INSTEAD OF triggers");
@@ -459,7 +487,8 @@ Status Ddl::CreateTrigger(const sql::CreateTriggerStmt& s) {
     }
     for (const std::string& c : e.columns) {
       SPROCKET_ASSIGN_OR_RETURN(bool exists, HasColumn(s.table, c));
-      if (!exists) return NotFound("column " + Q(c) + " of relation " + Q(s.table) + " does not exist");
+      if (!exists)
+        return NotFound("column " + Q(c) + " of relation " + Q(s.table) + " does not exist");
     }
   }
   bool seen_old = false, seen_new = false;
@@ -542,8 +571,8 @@ Status Ddl::CreateTrigger(const sql::CreateTriggerStmt& s) {
     if (t.is_inline() && existing->is_inline()) t.policy = existing->policy;
     if (!t.is_inline() || !existing->is_inline()) {
       // An inline trigger's grants belong to its body; they do not survive a change of kind.
-      SPROCKET_RETURN_IF_ERROR(
-          catalog_.DeleteCapabilitiesOf(catalog::OwnerKind::kTrigger, existing->name, existing->table));
+      SPROCKET_RETURN_IF_ERROR(catalog_.DeleteCapabilitiesOf(catalog::OwnerKind::kTrigger,
+                                                             existing->name, existing->table));
     }
     t.table = existing->table;
   }
@@ -581,18 +610,19 @@ Status Ddl::AlterTrigger(const sql::AlterTriggerStmt& s) {
   }
   if (const auto* rename = std::get_if<sql::RenameTo>(&s.action)) {
     if (session_.snapshot().FindTrigger(t->table, rename->new_name) != nullptr) {
-      return Status(StatusCode::kAlreadyExists, "trigger " + Q(rename->new_name) +
-                                                    " for relation " + Q(t->table) +
-                                                    " already exists");
+      return Status(
+          StatusCode::kAlreadyExists,
+          "trigger " + Q(rename->new_name) + " for relation " + Q(t->table) + " already exists");
     }
     catalog::TriggerRecord renamed = *t;
     renamed.name = rename->new_name;
-    SPROCKET_RETURN_IF_ERROR(RunStatement(session_.db(),
-                                          "UPDATE _sprocket_capabilities SET owner = ?3 WHERE "
-                                          "owner_kind = 'trigger' AND owner = ?1 AND "
-                                          "owner_table = ?2",
-                                          {Value(t->name), Value(t->table), Value(rename->new_name)})
-                                 .status());
+    SPROCKET_RETURN_IF_ERROR(
+        RunStatement(session_.db(),
+                     "UPDATE _sprocket_capabilities SET owner = ?3 WHERE "
+                     "owner_kind = 'trigger' AND owner = ?1 AND "
+                     "owner_table = ?2",
+                     {Value(t->name), Value(t->table), Value(rename->new_name)})
+            .status());
     SPROCKET_RETURN_IF_ERROR(RunStatement(session_.db(),
                                           "DELETE FROM _sprocket_triggers WHERE table_name = ?1 "
                                           "AND name = ?2",

@@ -5,8 +5,8 @@
 #define SPROCKET_ENGINE_DDL_H_
 
 #include "catalog/catalog.h"
-#include "sql/ast.h"
 #include "sprocket/status.h"
+#include "sql/ast.h"
 
 namespace sprocket {
 

@@ -12,8 +12,9 @@ namespace {
 class TempDb {
  public:
   TempDb() {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sprocket-engine-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    dir_ =
+        std::filesystem::temp_directory_path() /
+        ("sprocket-engine-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
     std::filesystem::create_directories(dir_);
   }
   ~TempDb() { std::filesystem::remove_all(dir_); }
@@ -120,8 +121,7 @@ TEST(EngineTest, UserCannotWriteCatalog) {
   auto s = Connect(**db);
   EXPECT_NE(Error(*s, "DELETE FROM _sprocket_functions").find("Sprocket catalog"),
             std::string::npos);
-  EXPECT_NE(Error(*s, "DROP TABLE _sprocket_triggers").find("Sprocket catalog"),
-            std::string::npos);
+  EXPECT_NE(Error(*s, "DROP TABLE _sprocket_triggers").find("Sprocket catalog"), std::string::npos);
   EXPECT_TRUE(s->Execute("SELECT * FROM sprocket_functions").ok());
 }
 
@@ -140,7 +140,10 @@ TEST(EngineTest, ConcurrentSessions) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       auto s = (*db)->Connect();
-      if (!s.ok()) { ++failures; return; }
+      if (!s.ok()) {
+        ++failures;
+        return;
+      }
       for (int i = 0; i < 200; ++i) {
         auto r = (*s)->Execute("SELECT inc(?1)", {Value(i + t)});
         if (!r.ok() || r->rows[0][0] != Value(int64_t{i + t + 1})) ++failures;
@@ -216,7 +219,10 @@ TEST(EngineTest, JavaScriptFromFourThreads) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       auto s = (*db)->Connect();
-      if (!s.ok()) { ++failures; return; }
+      if (!s.ok()) {
+        ++failures;
+        return;
+      }
       for (int i = 0; i < 100; ++i) {
         auto r = (*s)->Execute("SELECT twice(?1), sum_t(), rec(500)", {Value(i + t)});
         if (!r.ok() || r->rows[0][0] != Value(int64_t{2 * (i + t)}) ||

@@ -17,7 +17,8 @@ bool MemoKey(const std::vector<Value>& args, std::string* key) {
   for (const Value& v : args) {
     key->push_back(static_cast<char>(v.type()));
     switch (v.type()) {
-      case ValueType::kNull: break;
+      case ValueType::kNull:
+        break;
       case ValueType::kInteger: {
         int64_t i = v.integer();
         key->append(reinterpret_cast<const char*>(&i), sizeof i);
@@ -45,7 +46,8 @@ bool MemoKey(const std::vector<Value>& args, std::string* key) {
 void Fail(sqlite3_context* ctx, SessionImpl& session, const Status& status) {
   session.SetFunctionError(status);
   sqlite3_result_error(ctx, status.message().c_str(), static_cast<int>(status.message().size()));
-  if (status.code() == StatusCode::kResourceExhausted) sqlite3_result_error_code(ctx, SQLITE_TOOBIG);
+  if (status.code() == StatusCode::kResourceExhausted)
+    sqlite3_result_error_code(ctx, SQLITE_TOOBIG);
 }
 
 std::string Name(const runtime::FunctionDef& def) { return QuoteIdentifier(def.name); }
@@ -61,9 +63,10 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   const runtime::FunctionDef& def = entry->record->def;
   switch (def.kind) {
     case runtime::FunctionKind::kTrigger:
-      return Fail(ctx, session,
-                  Status(StatusCode::kInvalidArgument,
-                         "function " + Name(def) + " returns TRIGGER: trigger functions can "
+      return Fail(
+          ctx, session,
+          Status(StatusCode::kInvalidArgument, "function " + Name(def) +
+                                                   " returns TRIGGER: trigger functions can "
                                                    "only be called as triggers"));
     case runtime::FunctionKind::kProcedure:
       if (!session.in_call()) {
@@ -73,11 +76,11 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       }
       break;
     case runtime::FunctionKind::kTable:
-      return Fail(ctx, session,
-                  Status(StatusCode::kInvalidArgument,
-                         "function " + Name(def) +
-                             " returns a set of rows: use it in FROM (SELECT * FROM " +
-                             def.name + "(…))"));
+      return Fail(
+          ctx, session,
+          Status(StatusCode::kInvalidArgument,
+                 "function " + Name(def) +
+                     " returns a set of rows: use it in FROM (SELECT * FROM " + def.name + "(…))"));
     case runtime::FunctionKind::kScalar:
       break;
   }
@@ -104,8 +107,8 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   }
   Memo& memo = entry->memo;
   std::string key;
-  bool memoize = def.volatility == runtime::Volatility::kImmutable && !memo.disabled &&
-                 MemoKey(args, &key);
+  bool memoize =
+      def.volatility == runtime::Volatility::kImmutable && !memo.disabled && MemoKey(args, &key);
   if (memoize) {
     ++memo.lookups;
     auto hit = memo.results.find(key);
@@ -141,9 +144,9 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     auto converted = runtime::ConvertToDeclared(value, def.return_type);
     if (!converted.ok()) {
       return Fail(ctx, session,
-                  Status(StatusCode::kInvalidArgument,
-                         "function " + Name(def) + " must return " + def.return_declared + ": " +
-                             converted.status().message()));
+                  Status(StatusCode::kInvalidArgument, "function " + Name(def) + " must return " +
+                                                           def.return_declared + ": " +
+                                                           converted.status().message()));
     }
     value = std::move(*converted);
   }

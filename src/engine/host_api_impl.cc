@@ -60,9 +60,9 @@ Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql,
   int count = sqlite3_bind_parameter_count(stmt);
   if (static_cast<int>(params.size()) > count) {
     sqlite3_reset(stmt);
-    return Status(StatusCode::kInvalidArgument,
-                  "the statement takes " + std::to_string(count) + " parameters but " +
-                      std::to_string(params.size()) + " were given");
+    return Status(StatusCode::kInvalidArgument, "the statement takes " + std::to_string(count) +
+                                                    " parameters but " +
+                                                    std::to_string(params.size()) + " were given");
   }
   for (int i = 0; i < count; ++i) {
     int rc = BindValue(stmt, i + 1, i < static_cast<int>(params.size()) ? params[i] : Value());
@@ -106,8 +106,8 @@ Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
                                                 const std::vector<std::vector<Value>>& rows) {
   SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
   if (columns.empty()) {
-    return Status(StatusCode::kInvalidArgument, "insert into \"" + std::string(table) +
-                                                    "\" needs at least one column");
+    return Status(StatusCode::kInvalidArgument,
+                  "insert into \"" + std::string(table) + "\" needs at least one column");
   }
   std::string sql = "INSERT INTO " + QuoteIdentifier(table) + " (";
   std::string values;
@@ -120,10 +120,10 @@ Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
   runtime::ExecResult total;
   for (const std::vector<Value>& row : rows) {
     if (row.size() != columns.size()) {
-      return Status(StatusCode::kInvalidArgument,
-                    "insert into \"" + std::string(table) + "\": a row has " +
-                        std::to_string(row.size()) + " values for " +
-                        std::to_string(columns.size()) + " columns");
+      return Status(StatusCode::kInvalidArgument, "insert into \"" + std::string(table) +
+                                                      "\": a row has " +
+                                                      std::to_string(row.size()) + " values for " +
+                                                      std::to_string(columns.size()) + " columns");
     }
     ResultSet out;
     SPROCKET_RETURN_IF_ERROR(Run(caller, sql, row, &out));
@@ -139,7 +139,8 @@ Status HostApiImpl::CheckSql(std::string_view sql, int* error_offset) {
   if (!kind.empty()) {
     return Status(StatusCode::kPermissionDenied,
                   "functions may only run SELECT, INSERT, UPDATE, DELETE and REPLACE "
-                  "statements, not " + kind);
+                  "statements, not " +
+                      kind);
   }
   SessionImpl::EngineScope engine(session_);
   sqlite3_stmt* raw = nullptr;
@@ -150,8 +151,7 @@ Status HostApiImpl::CheckSql(std::string_view sql, int* error_offset) {
     if (error_offset) *error_offset = sqlite3_error_offset(session_.db());
     return SqliteError(session_.db(), rc);
   }
-  if (tail != nullptr && !std::string_view(tail).empty() &&
-      !Trim(std::string_view(tail)).empty()) {
+  if (tail != nullptr && !std::string_view(tail).empty() && !Trim(std::string_view(tail)).empty()) {
     return Status(StatusCode::kSyntaxError, "only one statement is allowed here");
   }
   return Status::Ok();

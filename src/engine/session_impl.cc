@@ -46,8 +46,8 @@ FunctionSlot* SessionImpl::current_guest() const {
   return frames_.empty() ? nullptr : frames_.back();
 }
 
-int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a2,
-                           const char* db, const char* inner) {
+int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a2, const char* db,
+                           const char* inner) {
   SessionImpl* s = static_cast<SessionImpl*>(self);
   security::AuthRequest request{action, a1, a2, db, inner};
   security::AuthDecision decision;
@@ -57,8 +57,8 @@ int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a
     // A table function is a function, not data: it runs under its own capabilities.
     // Table functions are eponymous virtual tables of main; a table, view or attached
     // table of the same name cannot exist (CREATE, RENAME and ATTACH are checked).
-    if (action == SQLITE_READ && a1 != nullptr && db != nullptr &&
-        EqualsIgnoreCase(db, "main") && s->IsTableFunction(a1)) {
+    if (action == SQLITE_READ && a1 != nullptr && db != nullptr && EqualsIgnoreCase(db, "main") &&
+        s->IsTableFunction(a1)) {
       return SQLITE_OK;
     }
     decision = security::AuthorizeGuest(guest->name, guest->entry->capabilities, request);
@@ -84,7 +84,8 @@ Status SessionImpl::CheckStack(std::string_view function) const {
   if (RemainingStack() >= NativeStackReserve() / 2) return Status::Ok();
   return Status(StatusCode::kResourceExhausted,
                 "stack depth limit exceeded: functions calling functions (through SQL) used "
-                "up the stack at " + std::string(function));
+                "up the stack at " +
+                    std::string(function));
 }
 
 Status SessionImpl::CheckCallDepth(std::string_view function) const {
@@ -95,8 +96,8 @@ Status SessionImpl::CheckCallDepth(std::string_view function) const {
     if (frames_[i] != nullptr) chain += frames_[i]->name + " → ";
   }
   return Status(StatusCode::kResourceExhausted,
-                "function call depth limit (" + std::to_string(kMaxCallDepth) +
-                    ") exceeded: … " + chain + std::string(function));
+                "function call depth limit (" + std::to_string(kMaxCallDepth) + ") exceeded: … " +
+                    chain + std::string(function));
 }
 
 int SessionImpl::Progress(void* self) {
@@ -138,10 +139,9 @@ Status SessionImpl::ErrorFor(int rc, std::string_view sql, sql::Position positio
       message.size() > kSyntax.size() &&
       message.compare(message.size() - kSyntax.size(), kSyntax.size(), kSyntax) == 0) {
     sql::Position at = sql::Advance(position, sql, offset);
-    return Status(StatusCode::kSyntaxError,
-                  "syntax error at line " + std::to_string(at.line) + ", column " +
-                      std::to_string(at.column) + ": " +
-                      message.substr(0, message.size() - kSyntax.size()));
+    return Status(StatusCode::kSyntaxError, "syntax error at line " + std::to_string(at.line) +
+                                                ", column " + std::to_string(at.column) + ": " +
+                                                message.substr(0, message.size() - kSyntax.size()));
   }
   StatusCode code = StatusCodeFromSqlite(rc);
   if ((rc & 0xff) == SQLITE_ERROR) {
@@ -189,9 +189,9 @@ Status SessionImpl::SyncCatalog() {
     if (!token.ok()) {
       // A read-only database without a catalog: nothing to register.
       if (snapshot_ == nullptr) {
-        snapshot_ = std::make_shared<catalog::CatalogSnapshot>("", std::vector<catalog::FunctionRecord>{},
-                                                               std::vector<catalog::TriggerRecord>{},
-                                                               std::vector<catalog::CapabilityRecord>{});
+        snapshot_ = std::make_shared<catalog::CatalogSnapshot>(
+            "", std::vector<catalog::FunctionRecord>{}, std::vector<catalog::TriggerRecord>{},
+            std::vector<catalog::CapabilityRecord>{});
       }
       return Status::Ok();
     }
@@ -281,10 +281,10 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
     entry->fingerprint = std::move(fingerprint);
     runtime::LanguageRuntime* rt = state_.runtimes().Find(record->def.language);
     if (rt == nullptr) {
-      entry->compile_error = Status(StatusCode::kNotSupported,
-                                    "function \"" + record->def.name + "\" is written in " +
-                                        record->def.language +
-                                        ", which this build of Sprocket does not have");
+      entry->compile_error =
+          Status(StatusCode::kNotSupported, "function \"" + record->def.name + "\" is written in " +
+                                                record->def.language +
+                                                ", which this build of Sprocket does not have");
     } else {
       auto compiled = state_.Compile(record->CompileKey(), record->def, *rt);
       if (compiled.ok()) {
@@ -325,15 +325,15 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
 
 Status SessionImpl::RegisterSlot(FunctionSlot* slot, bool remove) {
   int rc = remove ? UnregisterFunction(db_, *slot) : RegisterFunction(db_, slot);
-  if (rc != SQLITE_OK) return SqliteError(db_, rc).WithContext("registering function \"" + slot->name + "\"");
+  if (rc != SQLITE_OK)
+    return SqliteError(db_, rc).WithContext("registering function \"" + slot->name + "\"");
   return Status::Ok();
 }
 
 // --- statement execution ------------------------------------------------------------
 
 Status SessionImpl::RunSavepointStatement(int which) {
-  static const char* const kSql[] = {"SAVEPOINT _sprocket_statement",
-                                     "RELEASE _sprocket_statement",
+  static const char* const kSql[] = {"SAVEPOINT _sprocket_statement", "RELEASE _sprocket_statement",
                                      "ROLLBACK TO _sprocket_statement"};
   EngineScope engine(*this);
   StmtPtr& stmt = savepoint_stmts_[which];
@@ -471,18 +471,20 @@ Status SessionImpl::RunPlain(const sql::ParsedStatement& statement,
     EngineScope engine(*this);
     catalog::Catalog catalog(db_);
     switch (plain.kind) {
-      case sql::PlainKind::kRenameTable: return catalog.RenameTable(plain.table, plain.new_name);
+      case sql::PlainKind::kRenameTable:
+        return catalog.RenameTable(plain.table, plain.new_name);
       case sql::PlainKind::kRenameColumn:
         return catalog.RenameColumn(plain.table, plain.column, plain.new_name);
-      default: return catalog.DeleteTriggersOn(plain.table);
+      default:
+        return catalog.DeleteTriggersOn(plain.table);
     }
   });
   CatalogChanged();
   return st;
 }
 
-Status SessionImpl::RunCall(const sql::ParsedStatement& statement,
-                            const std::vector<Value>& params, ResultSet* out) {
+Status SessionImpl::RunCall(const sql::ParsedStatement& statement, const std::vector<Value>& params,
+                            ResultSet* out) {
   const auto& call = std::get<sql::CallStmt>(statement.node);
   const catalog::FunctionRecord* f = snapshot_->FindFunction(call.name);
   if (f == nullptr) {

@@ -121,6 +121,7 @@ class SessionImpl {
     ~EngineScope() { s_.frames_.pop_back(); }
     EngineScope(const EngineScope&) = delete;
     EngineScope& operator=(const EngineScope&) = delete;
+
    private:
     SessionImpl& s_;
   };
@@ -128,8 +129,7 @@ class SessionImpl {
   // call `context`.
   class GuestScope {
    public:
-    GuestScope(SessionImpl& s, FunctionSlot* slot, const runtime::CallContext* context)
-        : s_(s) {
+    GuestScope(SessionImpl& s, FunctionSlot* slot, const runtime::CallContext* context) : s_(s) {
       s_.frames_.push_back(slot);
       s_.calls_.push_back(context);
       ++s_.guest_depth_;
@@ -141,6 +141,7 @@ class SessionImpl {
     }
     GuestScope(const GuestScope&) = delete;
     GuestScope& operator=(const GuestScope&) = delete;
+
    private:
     SessionImpl& s_;
   };
@@ -180,8 +181,8 @@ class SessionImpl {
   // SQLite's progress handler: interrupts SQL run for a guest call that must stop.
   static int Progress(void* self);
 
-  Status RunStatementOnce(const sql::ParsedStatement& statement,
-                          const std::vector<Value>& params, ResultSet* out);
+  Status RunStatementOnce(const sql::ParsedStatement& statement, const std::vector<Value>& params,
+                          ResultSet* out);
   Status ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot);
   Status RegisterSlot(FunctionSlot* slot, bool remove);
   Status RunPlain(const sql::ParsedStatement& statement, const std::vector<Value>& params,
@@ -201,10 +202,10 @@ class SessionImpl {
   std::unique_ptr<HostApiImpl> host_;
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;
   std::map<std::string, std::unique_ptr<FunctionSlot>> slots_;  // by lower-case name
-  std::vector<std::string> table_modules_;  // lower-case names, sorted
-  std::vector<FunctionSlot*> frames_;  // authorizer principals; nullptr = engine
+  std::vector<std::string> table_modules_;                      // lower-case names, sorted
+  std::vector<FunctionSlot*> frames_;               // authorizer principals; nullptr = engine
   std::vector<const runtime::CallContext*> calls_;  // the guest calls in progress
-  std::optional<security::AuthDecision> denial_;  // the authorizer's latest refusal
+  std::optional<security::AuthDecision> denial_;    // the authorizer's latest refusal
   std::optional<Status> function_error_;
   StmtPtr data_version_stmt_;
   StmtPtr savepoint_stmts_[3];  // SAVEPOINT, RELEASE, ROLLBACK TO _sprocket_statement

@@ -20,8 +20,8 @@ class Statement::Impl {
   // Plain SQL other than statements the catalog follows runs as a sqlite3_stmt.
   bool IsNative() const {
     const auto* plain = std::get_if<sql::PlainStatement>(&parsed_.node);
-    return plain != nullptr && (plain->kind == sql::PlainKind::kOther ||
-                                plain->kind == sql::PlainKind::kNativeTrigger);
+    return plain != nullptr &&
+           (plain->kind == sql::PlainKind::kOther || plain->kind == sql::PlainKind::kNativeTrigger);
   }
 
   int parameter_count() const {
@@ -70,7 +70,8 @@ class Statement::Impl {
     int rc = sqlite3_step(stmt_.get());
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) {
-      rows_.rows_affected = sqlite3_stmt_readonly(stmt_.get()) ? 0 : sqlite3_changes64(session_.db());
+      rows_.rows_affected =
+          sqlite3_stmt_readonly(stmt_.get()) ? 0 : sqlite3_changes64(session_.db());
       sqlite3_reset(stmt_.get());
       return Finish(Status::Ok());
     }

@@ -120,17 +120,20 @@ int Filter(sqlite3_vtab_cursor* cur, int given, const char*, int argc, sqlite3_v
   int want = static_cast<int>(def.params.size());
   if (given != (1 << want) - 1) {
     return Fail(cur->pVtab, session,
-                Status(StatusCode::kInvalidArgument,
-                       "function " + name + " takes " + std::to_string(want) + " argument" +
-                           (want == 1 ? "" : "s") + ": " + def.name + "(" +
-                           [&] {
-                             std::vector<std::string> p;
-                             for (const auto& param : def.params) {
-                               p.push_back(param.name.empty() ? param.declared_type
-                                                              : param.name + " " + param.declared_type);
-                             }
-                             return Join(p, ", ");
-                           }() + ")"));
+                Status(
+                    StatusCode::kInvalidArgument,
+                    "function " + name + " takes " + std::to_string(want) + " argument" +
+                        (want == 1 ? "" : "s") + ": " + def.name + "(" +
+                        [&] {
+                          std::vector<std::string> p;
+                          for (const auto& param : def.params) {
+                            p.push_back(param.name.empty()
+                                            ? param.declared_type
+                                            : param.name + " " + param.declared_type);
+                          }
+                          return Join(p, ", ");
+                        }() +
+                        ")"));
   }
   bool strict_null = false;
   if (Status st = ConvertArguments(def, argc, argv, &cursor->args, &strict_null); !st.ok()) {

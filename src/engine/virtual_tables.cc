@@ -40,8 +40,9 @@ std::string FormatTime(int64_t micros) {
 
 int AuditConnect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char**) {
   int rc = sqlite3_declare_vtab(
-      db, "CREATE TABLE x(id INTEGER, time TEXT, event TEXT, subject TEXT, capability TEXT, "
-          "target TEXT, detail TEXT)");
+      db,
+      "CREATE TABLE x(id INTEGER, time TEXT, event TEXT, subject TEXT, capability TEXT, "
+      "target TEXT, detail TEXT)");
   if (rc != SQLITE_OK) return rc;
   auto table = std::make_unique<AuditTable>();
   table->log = static_cast<security::AuditLog*>(aux);
@@ -95,13 +96,27 @@ int AuditColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int column) {
   auto* cursor = reinterpret_cast<AuditCursor*>(cur);
   const security::AuditEvent& e = cursor->events[cursor->at];
   switch (column) {
-    case 0: sqlite3_result_int64(ctx, e.id); break;
-    case 1: ResultText(ctx, FormatTime(e.time_micros)); break;
-    case 2: ResultText(ctx, e.event); break;
-    case 3: ResultText(ctx, e.subject); break;
-    case 4: e.capability.empty() ? sqlite3_result_null(ctx) : ResultText(ctx, e.capability); break;
-    case 5: e.target.empty() ? sqlite3_result_null(ctx) : ResultText(ctx, e.target); break;
-    case 6: ResultText(ctx, e.detail); break;
+    case 0:
+      sqlite3_result_int64(ctx, e.id);
+      break;
+    case 1:
+      ResultText(ctx, FormatTime(e.time_micros));
+      break;
+    case 2:
+      ResultText(ctx, e.event);
+      break;
+    case 3:
+      ResultText(ctx, e.subject);
+      break;
+    case 4:
+      e.capability.empty() ? sqlite3_result_null(ctx) : ResultText(ctx, e.capability);
+      break;
+    case 5:
+      e.target.empty() ? sqlite3_result_null(ctx) : ResultText(ctx, e.target);
+      break;
+    case 6:
+      ResultText(ctx, e.detail);
+      break;
   }
   return SQLITE_OK;
 }
@@ -115,17 +130,10 @@ int AuditRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
 const sqlite3_module kAuditModule = {
     /*iVersion=*/0,
     /*xCreate=*/nullptr,  // eponymous only
-    AuditConnect,
-    AuditBestIndex,
-    AuditDisconnect,
-    /*xDestroy=*/nullptr,
-    AuditOpen,
-    AuditClose,
-    AuditFilter,
-    AuditNext,
-    AuditEof,
-    AuditColumn,
-    AuditRowid,
+    AuditConnect,         AuditBestIndex, AuditDisconnect,
+    /*xDestroy=*/nullptr, AuditOpen,      AuditClose,
+    AuditFilter,          AuditNext,      AuditEof,
+    AuditColumn,          AuditRowid,
 };
 
 }  // namespace

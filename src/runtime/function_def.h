@@ -51,10 +51,10 @@ struct FunctionDef {
   std::vector<Param> return_columns;  // kTable
   Volatility volatility = Volatility::kVolatile;
   bool strict = false;
-  std::string source;       // source text (or, for AS X'…', the module bytes)
+  std::string source;  // source text (or, for AS X'…', the module bytes)
   bool source_is_binary = false;
-  std::string file_path;    // AS FILE 'path'; source holds the file's contents
-  int source_line = 1;      // line of the CREATE statement on which the body starts
+  std::string file_path;  // AS FILE 'path'; source holds the file's contents
+  int source_line = 1;    // line of the CREATE statement on which the body starts
   Limits limits;
   JitLevel jit_level = JitLevel::kBalanced;
   bool hot_reload = false;

@@ -43,8 +43,7 @@ class HostApi {
   virtual Result<ExecResult> Execute(std::string_view sql, const std::vector<Value>& params) = 0;
 
   // Inserts `rows` (each aligned with `columns`) into `table`. Needs DATABASE_WRITE(table).
-  virtual Result<ExecResult> Insert(std::string_view table,
-                                    const std::vector<std::string>& columns,
+  virtual Result<ExecResult> Insert(std::string_view table, const std::vector<std::string>& columns,
                                     const std::vector<std::vector<Value>>& rows) = 0;
 
   // Checks that `sql` would prepare (syntax, tables, columns) without running it and

@@ -8,9 +8,12 @@ namespace sprocket::runtime {
 
 const char* JitLevelName(JitLevel level) {
   switch (level) {
-    case JitLevel::kLowLatency: return "low_latency";
-    case JitLevel::kBalanced: return "balanced";
-    case JitLevel::kFast: return "fast";
+    case JitLevel::kLowLatency:
+      return "low_latency";
+    case JitLevel::kBalanced:
+      return "balanced";
+    case JitLevel::kFast:
+      return "fast";
   }
   return "balanced";
 }

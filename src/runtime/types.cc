@@ -3,9 +3,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "common/strings.h"
 
@@ -28,20 +27,34 @@ Result<SqlType> ParseSqlType(std::string_view declared) {
     SqlType type;
   };
   static const Name kNames[] = {
-      {"INTEGER", SqlType::kInteger}, {"INT", SqlType::kInteger},
-      {"BIGINT", SqlType::kInteger},  {"SMALLINT", SqlType::kInteger},
-      {"INT2", SqlType::kInteger},    {"INT4", SqlType::kInteger},
-      {"INT8", SqlType::kInteger},    {"REAL", SqlType::kReal},
-      {"FLOAT", SqlType::kReal},      {"FLOAT4", SqlType::kReal},
-      {"FLOAT8", SqlType::kReal},     {"DOUBLE", SqlType::kReal},
-      {"DOUBLE PRECISION", SqlType::kReal}, {"TEXT", SqlType::kText},
-      {"VARCHAR", SqlType::kText},    {"CHAR", SqlType::kText},
-      {"CHARACTER", SqlType::kText},  {"CHARACTER VARYING", SqlType::kText},
-      {"STRING", SqlType::kText},     {"BYTEA", SqlType::kBlob},
-      {"BLOB", SqlType::kBlob},       {"JSON", SqlType::kJson},
-      {"JSONB", SqlType::kJson},      {"NUMERIC", SqlType::kNumeric},
-      {"DECIMAL", SqlType::kNumeric}, {"BOOLEAN", SqlType::kBoolean},
-      {"BOOL", SqlType::kBoolean},    {"ANY", SqlType::kAny},
+      {"INTEGER", SqlType::kInteger},
+      {"INT", SqlType::kInteger},
+      {"BIGINT", SqlType::kInteger},
+      {"SMALLINT", SqlType::kInteger},
+      {"INT2", SqlType::kInteger},
+      {"INT4", SqlType::kInteger},
+      {"INT8", SqlType::kInteger},
+      {"REAL", SqlType::kReal},
+      {"FLOAT", SqlType::kReal},
+      {"FLOAT4", SqlType::kReal},
+      {"FLOAT8", SqlType::kReal},
+      {"DOUBLE", SqlType::kReal},
+      {"DOUBLE PRECISION", SqlType::kReal},
+      {"TEXT", SqlType::kText},
+      {"VARCHAR", SqlType::kText},
+      {"CHAR", SqlType::kText},
+      {"CHARACTER", SqlType::kText},
+      {"CHARACTER VARYING", SqlType::kText},
+      {"STRING", SqlType::kText},
+      {"BYTEA", SqlType::kBlob},
+      {"BLOB", SqlType::kBlob},
+      {"JSON", SqlType::kJson},
+      {"JSONB", SqlType::kJson},
+      {"NUMERIC", SqlType::kNumeric},
+      {"DECIMAL", SqlType::kNumeric},
+      {"BOOLEAN", SqlType::kBoolean},
+      {"BOOL", SqlType::kBoolean},
+      {"ANY", SqlType::kAny},
   };
   for (const Name& n : kNames) {
     if (base == n.name) return n.type;
@@ -54,29 +67,41 @@ Result<SqlType> ParseSqlType(std::string_view declared) {
 
 const char* SqlTypeName(SqlType type) {
   switch (type) {
-    case SqlType::kAny: return "ANY";
-    case SqlType::kInteger: return "INTEGER";
-    case SqlType::kReal: return "REAL";
-    case SqlType::kText: return "TEXT";
-    case SqlType::kBlob: return "BYTEA";
-    case SqlType::kJson: return "JSON";
-    case SqlType::kNumeric: return "NUMERIC";
-    case SqlType::kBoolean: return "BOOLEAN";
+    case SqlType::kAny:
+      return "ANY";
+    case SqlType::kInteger:
+      return "INTEGER";
+    case SqlType::kReal:
+      return "REAL";
+    case SqlType::kText:
+      return "TEXT";
+    case SqlType::kBlob:
+      return "BYTEA";
+    case SqlType::kJson:
+      return "JSON";
+    case SqlType::kNumeric:
+      return "NUMERIC";
+    case SqlType::kBoolean:
+      return "BOOLEAN";
   }
   return "ANY";
 }
 
 std::string DescribeValue(const Value& value) {
   switch (value.type()) {
-    case ValueType::kNull: return "NULL";
-    case ValueType::kInteger: return "INTEGER " + value.ToString();
-    case ValueType::kReal: return "REAL " + value.ToString();
+    case ValueType::kNull:
+      return "NULL";
+    case ValueType::kInteger:
+      return "INTEGER " + value.ToString();
+    case ValueType::kReal:
+      return "REAL " + value.ToString();
     case ValueType::kText: {
       std::string t = value.text();
       if (t.size() > 40) t = t.substr(0, 40) + "...";
       return "TEXT " + QuoteString(t);
     }
-    case ValueType::kBlob: return "BLOB (" + std::to_string(value.blob().size()) + " bytes)";
+    case ValueType::kBlob:
+      return "BLOB (" + std::to_string(value.blob().size()) + " bytes)";
   }
   return "NULL";
 }
@@ -84,8 +109,8 @@ std::string DescribeValue(const Value& value) {
 namespace {
 
 Status Mismatch(const Value& value, SqlType type) {
-  return Status(StatusCode::kInvalidArgument, std::string("expected ") + SqlTypeName(type) +
-                                                  ", got " + DescribeValue(value));
+  return Status(StatusCode::kInvalidArgument,
+                std::string("expected ") + SqlTypeName(type) + ", got " + DescribeValue(value));
 }
 
 // Parses the whole of `text` (after trimming) as an integer or a real, SQLite-style.
@@ -170,9 +195,9 @@ Result<Value> ConvertToDeclared(const Value& value, SqlType type) {
       if (value.type() == ValueType::kInteger || value.type() == ValueType::kReal) return value;
       if (value.type() == ValueType::kText) {
         if (nlohmann::json::accept(value.text())) return value;
-        return Status(StatusCode::kInvalidArgument,
-                      "expected JSON, got TEXT that is not valid JSON: " +
-                          DescribeValue(value).substr(5));
+        return Status(
+            StatusCode::kInvalidArgument,
+            "expected JSON, got TEXT that is not valid JSON: " + DescribeValue(value).substr(5));
       }
       return Mismatch(value, type);
     case SqlType::kNumeric:

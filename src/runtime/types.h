@@ -38,12 +38,18 @@ Result<Value> ConvertToDeclared(const Value& value, SqlType type);
 // would return it unchanged (the common case, checked without copying).
 inline bool AlreadyDeclared(const Value& value, SqlType type) {
   switch (type) {
-    case SqlType::kAny: return true;
-    case SqlType::kInteger: return value.type() == ValueType::kInteger || value.is_null();
-    case SqlType::kReal: return value.type() == ValueType::kReal || value.is_null();
-    case SqlType::kText: return value.type() == ValueType::kText || value.is_null();
-    case SqlType::kBlob: return value.type() == ValueType::kBlob || value.is_null();
-    default: return value.is_null();
+    case SqlType::kAny:
+      return true;
+    case SqlType::kInteger:
+      return value.type() == ValueType::kInteger || value.is_null();
+    case SqlType::kReal:
+      return value.type() == ValueType::kReal || value.is_null();
+    case SqlType::kText:
+      return value.type() == ValueType::kText || value.is_null();
+    case SqlType::kBlob:
+      return value.type() == ValueType::kBlob || value.is_null();
+    default:
+      return value.is_null();
   }
 }
 

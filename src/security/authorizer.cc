@@ -11,9 +11,7 @@ namespace {
 
 std::string Str(const char* s) { return s ? std::string(s) : std::string(); }
 
-bool IsCatalogTable(std::string_view table) {
-  return StartsWithIgnoreCase(table, "_sprocket_");
-}
+bool IsCatalogTable(std::string_view table) { return StartsWithIgnoreCase(table, "_sprocket_"); }
 
 // Functions nobody may call: they load native code or take raw pointers.
 bool IsForbiddenFunction(std::string_view name) {
@@ -25,10 +23,10 @@ bool IsForbiddenFunction(std::string_view name) {
 // without arguments or with 'now' (which may be computed at run time), so they are refused
 // as a whole.
 bool IsAmbientFunction(std::string_view name) {
-  static const char* const kNames[] = {"random", "randomblob", "current_date", "current_time",
-                                       "current_timestamp", "changes", "total_changes",
-                                       "last_insert_rowid", "date", "time", "datetime",
-                                       "julianday", "unixepoch", "strftime", "timediff"};
+  static const char* const kNames[] = {
+      "random",   "randomblob",    "current_date",      "current_time", "current_timestamp",
+      "changes",  "total_changes", "last_insert_rowid", "date",         "time",
+      "datetime", "julianday",     "unixepoch",         "strftime",     "timediff"};
   for (const char* n : kNames) {
     if (EqualsIgnoreCase(name, n)) return true;
   }
@@ -42,33 +40,61 @@ bool IsPureTableFunction(std::string_view name) {
 
 const char* DdlName(int action) {
   switch (action) {
-    case SQLITE_CREATE_INDEX: case SQLITE_CREATE_TEMP_INDEX: return "CREATE INDEX";
-    case SQLITE_CREATE_TABLE: case SQLITE_CREATE_TEMP_TABLE: return "CREATE TABLE";
-    case SQLITE_CREATE_TRIGGER: case SQLITE_CREATE_TEMP_TRIGGER: return "CREATE TRIGGER";
-    case SQLITE_CREATE_VIEW: case SQLITE_CREATE_TEMP_VIEW: return "CREATE VIEW";
-    case SQLITE_DROP_INDEX: case SQLITE_DROP_TEMP_INDEX: return "DROP INDEX";
-    case SQLITE_DROP_TABLE: case SQLITE_DROP_TEMP_TABLE: return "DROP TABLE";
-    case SQLITE_DROP_TRIGGER: case SQLITE_DROP_TEMP_TRIGGER: return "DROP TRIGGER";
-    case SQLITE_DROP_VIEW: case SQLITE_DROP_TEMP_VIEW: return "DROP VIEW";
-    case SQLITE_ALTER_TABLE: return "ALTER TABLE";
-    case SQLITE_REINDEX: return "REINDEX";
-    case SQLITE_ANALYZE: return "ANALYZE";
-    case SQLITE_CREATE_VTABLE: return "CREATE VIRTUAL TABLE";
-    case SQLITE_DROP_VTABLE: return "DROP VIRTUAL TABLE";
-    default: return nullptr;
+    case SQLITE_CREATE_INDEX:
+    case SQLITE_CREATE_TEMP_INDEX:
+      return "CREATE INDEX";
+    case SQLITE_CREATE_TABLE:
+    case SQLITE_CREATE_TEMP_TABLE:
+      return "CREATE TABLE";
+    case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_TEMP_TRIGGER:
+      return "CREATE TRIGGER";
+    case SQLITE_CREATE_VIEW:
+    case SQLITE_CREATE_TEMP_VIEW:
+      return "CREATE VIEW";
+    case SQLITE_DROP_INDEX:
+    case SQLITE_DROP_TEMP_INDEX:
+      return "DROP INDEX";
+    case SQLITE_DROP_TABLE:
+    case SQLITE_DROP_TEMP_TABLE:
+      return "DROP TABLE";
+    case SQLITE_DROP_TRIGGER:
+    case SQLITE_DROP_TEMP_TRIGGER:
+      return "DROP TRIGGER";
+    case SQLITE_DROP_VIEW:
+    case SQLITE_DROP_TEMP_VIEW:
+      return "DROP VIEW";
+    case SQLITE_ALTER_TABLE:
+      return "ALTER TABLE";
+    case SQLITE_REINDEX:
+      return "REINDEX";
+    case SQLITE_ANALYZE:
+      return "ANALYZE";
+    case SQLITE_CREATE_VTABLE:
+      return "CREATE VIRTUAL TABLE";
+    case SQLITE_DROP_VTABLE:
+      return "DROP VIRTUAL TABLE";
+    default:
+      return nullptr;
   }
 }
 
 // The table a DDL action is about (arg2 for ALTER TABLE, arg1 or arg2 otherwise).
 std::string DdlTable(const AuthRequest& r) {
   switch (r.action) {
-    case SQLITE_ALTER_TABLE: return Str(r.arg2);
-    case SQLITE_CREATE_INDEX: case SQLITE_CREATE_TEMP_INDEX:
-    case SQLITE_DROP_INDEX: case SQLITE_DROP_TEMP_INDEX:
-    case SQLITE_CREATE_TRIGGER: case SQLITE_CREATE_TEMP_TRIGGER:
-    case SQLITE_DROP_TRIGGER: case SQLITE_DROP_TEMP_TRIGGER:
+    case SQLITE_ALTER_TABLE:
       return Str(r.arg2);
-    default: return Str(r.arg1);
+    case SQLITE_CREATE_INDEX:
+    case SQLITE_CREATE_TEMP_INDEX:
+    case SQLITE_DROP_INDEX:
+    case SQLITE_DROP_TEMP_INDEX:
+    case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_TEMP_TRIGGER:
+    case SQLITE_DROP_TRIGGER:
+    case SQLITE_DROP_TEMP_TRIGGER:
+      return Str(r.arg2);
+    default:
+      return Str(r.arg1);
   }
 }
 
@@ -96,8 +122,8 @@ AuthDecision AuthorizeUser(const AuthRequest& r) {
   // VACUUM copies the catalog into a scratch schema, ATTACHed databases are the user's:
   // the catalog is protected in main and temp (where a table could shadow it).
   std::string schema = Str(r.database);
-  bool guarded_schema = schema.empty() || EqualsIgnoreCase(schema, "main") ||
-                        EqualsIgnoreCase(schema, "temp");
+  bool guarded_schema =
+      schema.empty() || EqualsIgnoreCase(schema, "main") || EqualsIgnoreCase(schema, "temp");
   switch (r.action) {
     case SQLITE_INSERT:
     case SQLITE_UPDATE:
@@ -188,9 +214,10 @@ AuthDecision AuthorizeGuest(std::string_view function, const CapabilitySet& caps
       std::string name = Str(r.arg2);
       if (IsForbiddenFunction(name)) return Deny(name + "() is disabled in Sprocket", "", name);
       if (!caps.AllowsClock() && IsAmbientFunction(name)) {
-        return Deny(who + (caps.AllowsAmbient() ? " is IMMUTABLE" : " runs under the MINIMAL policy") +
-                        " and cannot call " + name + "() (it may read the clock or randomness)",
-                    "POLICY", name);
+        return Deny(
+            who + (caps.AllowsAmbient() ? " is IMMUTABLE" : " runs under the MINIMAL policy") +
+                " and cannot call " + name + "() (it may read the clock or randomness)",
+            "POLICY", name);
       }
       return {};
     }
@@ -220,7 +247,7 @@ Result<std::string> DisallowedStatementKind(std::string_view sql) {
   if (first.kind == sql::TokenKind::kEnd) {
     return Status(StatusCode::kInvalidArgument, "empty SQL statement");
   }
-  static const char* const kAllowed[] = {"SELECT", "VALUES", "WITH", "INSERT",
+  static const char* const kAllowed[] = {"SELECT", "VALUES", "WITH",   "INSERT",
                                          "UPDATE", "DELETE", "REPLACE"};
   for (const char* k : kAllowed) {
     if (first.Is(k)) return std::string();
@@ -234,7 +261,8 @@ Status CheckGuestStatement(std::string_view function, const CapabilitySet& caps,
   if (!kind.empty()) {
     *audit = Deny(FunctionName(function) +
                       " may only run SELECT, INSERT, UPDATE, DELETE and REPLACE statements, "
-                      "not " + kind,
+                      "not " +
+                      kind,
                   "STATEMENT", kind);
     return Status(StatusCode::kPermissionDenied, audit->message);
   }
@@ -243,9 +271,9 @@ Status CheckGuestStatement(std::string_view function, const CapabilitySet& caps,
   // A ROLLBACK conflict would end the caller's transaction.
   for (size_t i = 0; i + 1 < tokens->size(); ++i) {
     if ((*tokens)[i].Is("OR") && (*tokens)[i + 1].Is("ROLLBACK")) {
-      *audit = Deny(FunctionName(function) +
-                        " cannot use OR ROLLBACK: it would end the caller's transaction",
-                    "TRANSACTION", "ROLLBACK");
+      *audit = Deny(
+          FunctionName(function) + " cannot use OR ROLLBACK: it would end the caller's transaction",
+          "TRANSACTION", "ROLLBACK");
       return Status(StatusCode::kPermissionDenied, audit->message);
     }
   }

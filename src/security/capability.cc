@@ -9,19 +9,24 @@ namespace sprocket::security {
 
 const char* CapabilityKindName(CapabilityKind kind) {
   switch (kind) {
-    case CapabilityKind::kDatabaseRead: return "DATABASE_READ";
-    case CapabilityKind::kDatabaseWrite: return "DATABASE_WRITE";
-    case CapabilityKind::kNetworkAccess: return "NETWORK_ACCESS";
-    case CapabilityKind::kFileRead: return "FILE_READ";
-    case CapabilityKind::kFileWrite: return "FILE_WRITE";
+    case CapabilityKind::kDatabaseRead:
+      return "DATABASE_READ";
+    case CapabilityKind::kDatabaseWrite:
+      return "DATABASE_WRITE";
+    case CapabilityKind::kNetworkAccess:
+      return "NETWORK_ACCESS";
+    case CapabilityKind::kFileRead:
+      return "FILE_READ";
+    case CapabilityKind::kFileWrite:
+      return "FILE_WRITE";
   }
   return "DATABASE_READ";
 }
 
 Result<CapabilityKind> ParseCapabilityKind(std::string_view name) {
-  for (CapabilityKind k : {CapabilityKind::kDatabaseRead, CapabilityKind::kDatabaseWrite,
-                           CapabilityKind::kNetworkAccess, CapabilityKind::kFileRead,
-                           CapabilityKind::kFileWrite}) {
+  for (CapabilityKind k :
+       {CapabilityKind::kDatabaseRead, CapabilityKind::kDatabaseWrite,
+        CapabilityKind::kNetworkAccess, CapabilityKind::kFileRead, CapabilityKind::kFileWrite}) {
     if (EqualsIgnoreCase(name, CapabilityKindName(k))) return k;
   }
   return Status(StatusCode::kInvalidArgument,
@@ -37,9 +42,9 @@ std::string Capability::ToString() const {
 namespace {
 
 Status BadTarget(CapabilityKind kind, std::string_view target, std::string_view why) {
-  return Status(StatusCode::kInvalidArgument,
-                std::string("invalid target for ") + CapabilityKindName(kind) + ": " +
-                    QuoteString(target) + " " + std::string(why));
+  return Status(StatusCode::kInvalidArgument, std::string("invalid target for ") +
+                                                  CapabilityKindName(kind) + ": " +
+                                                  QuoteString(target) + " " + std::string(why));
 }
 
 bool IsHostChar(char c) {
@@ -107,8 +112,8 @@ Result<Capability> ValidateCapability(CapabilityKind kind, std::string_view targ
       std::string path(target);
       for (size_t i = 0; i < path.size();) {
         size_t j = path.find('/', i + 1);
-        std::string_view part =
-            std::string_view(path).substr(i + 1, (j == std::string::npos ? path.size() : j) - i - 1);
+        std::string_view part = std::string_view(path).substr(
+            i + 1, (j == std::string::npos ? path.size() : j) - i - 1);
         if (part == "..") return BadTarget(kind, target, "(.. is not allowed)");
         if (j == std::string::npos) break;
         i = j;
@@ -122,9 +127,12 @@ Result<Capability> ValidateCapability(CapabilityKind kind, std::string_view targ
 
 const char* PolicyName(Policy policy) {
   switch (policy) {
-    case Policy::kMinimal: return "MINIMAL";
-    case Policy::kDefault: return "DEFAULT";
-    case Policy::kPermissive: return "PERMISSIVE";
+    case Policy::kMinimal:
+      return "MINIMAL";
+    case Policy::kDefault:
+      return "DEFAULT";
+    case Policy::kPermissive:
+      return "PERMISSIVE";
   }
   return "DEFAULT";
 }
@@ -177,7 +185,8 @@ bool CapabilitySet::AllowsNetwork(std::string_view host, int port) const {
     if (want_port != 0 && want_port != port) continue;
     if (pattern.substr(0, 2) == "*.") {
       std::string_view suffix = std::string_view(pattern).substr(1);  // ".example.com"
-      if (h.size() > suffix.size() && h.compare(h.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      if (h.size() > suffix.size() &&
+          h.compare(h.size() - suffix.size(), suffix.size(), suffix) == 0) {
         return true;
       }
     } else if (pattern == h) {

@@ -1,6 +1,5 @@
-#include <sqlite3.h>
-
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "security/audit_log.h"
 #include "security/authorizer.h"
@@ -9,8 +8,7 @@
 namespace sprocket::security {
 namespace {
 
-AuthRequest Req(int action, const char* a1, const char* a2 = nullptr,
-                const char* inner = nullptr) {
+AuthRequest Req(int action, const char* a1, const char* a2 = nullptr, const char* inner = nullptr) {
   return AuthRequest{action, a1, a2, "main", inner};
 }
 
@@ -48,10 +46,9 @@ TEST(CapabilityTest, PoliciesAndGrants) {
 }
 
 TEST(CapabilityTest, NetworkAndFilePatterns) {
-  CapabilitySet caps(Policy::kDefault,
-                     {{CapabilityKind::kNetworkAccess, "*.example.com"},
-                      {CapabilityKind::kNetworkAccess, "api.test:8080"},
-                      {CapabilityKind::kFileRead, "/srv/data"}});
+  CapabilitySet caps(Policy::kDefault, {{CapabilityKind::kNetworkAccess, "*.example.com"},
+                                        {CapabilityKind::kNetworkAccess, "api.test:8080"},
+                                        {CapabilityKind::kFileRead, "/srv/data"}});
   EXPECT_TRUE(caps.AllowsNetwork("a.example.com", 443));
   EXPECT_FALSE(caps.AllowsNetwork("example.com", 443));
   EXPECT_FALSE(caps.AllowsNetwork("evilexample.com", 443));

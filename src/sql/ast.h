@@ -29,8 +29,8 @@ struct ParamDef {
 enum class ReturnKind { kScalar, kTrigger, kTable, kSetof, kVoid };
 struct ReturnSpec {
   ReturnKind kind = ReturnKind::kVoid;
-  std::string type;                  // kScalar, kSetof: the type; otherwise empty
-  std::vector<ParamDef> columns;     // kTable
+  std::string type;               // kScalar, kSetof: the type; otherwise empty
+  std::vector<ParamDef> columns;  // kTable
 };
 
 enum class Volatility { kVolatile, kStable, kImmutable };
@@ -39,9 +39,9 @@ enum class Volatility { kVolatile, kStable, kImmutable };
 enum class BodyKind { kSource, kBinary, kFile };
 struct Body {
   BodyKind kind = BodyKind::kSource;
-  std::string text;       // kSource: the source (dollar/quote delimiters removed, '' → ')
-                          // kBinary: raw bytes; kFile: the path
-  Position position;      // where the body's text starts (for guest error line numbers)
+  std::string text;   // kSource: the source (dollar/quote delimiters removed, '' → ')
+                      // kBinary: raw bytes; kFile: the path
+  Position position;  // where the body's text starts (for guest error line numbers)
 };
 
 struct CreateFunctionStmt {
@@ -49,10 +49,10 @@ struct CreateFunctionStmt {
   bool is_procedure = false;  // CREATE PROCEDURE: returns nothing, called with CALL
   std::string name;
   std::vector<ParamDef> params;
-  ReturnSpec returns;         // kVoid for procedures
-  std::string language;       // lower case, as written ("js", "javascript", "sql", …)
+  ReturnSpec returns;    // kVoid for procedures
+  std::string language;  // lower case, as written ("js", "javascript", "sql", …)
   Volatility volatility = Volatility::kVolatile;
-  bool strict = false;        // STRICT / RETURNS NULL ON NULL INPUT
+  bool strict = false;  // STRICT / RETURNS NULL ON NULL INPUT
   Body body;
 };
 
@@ -81,11 +81,21 @@ struct Setting {
   Position position;
 };
 
-struct SetSettings { std::vector<Setting> settings; };
-struct GrantCapabilities { std::vector<CapabilitySpec> capabilities; };
-struct RevokeCapabilities { std::vector<CapabilitySpec> capabilities; };
-struct SetSecurityPolicy { SecurityPolicy policy; };
-struct RenameTo { std::string new_name; };
+struct SetSettings {
+  std::vector<Setting> settings;
+};
+struct GrantCapabilities {
+  std::vector<CapabilitySpec> capabilities;
+};
+struct RevokeCapabilities {
+  std::vector<CapabilitySpec> capabilities;
+};
+struct SetSecurityPolicy {
+  SecurityPolicy policy;
+};
+struct RenameTo {
+  std::string new_name;
+};
 
 using AlterAction =
     std::variant<SetSettings, GrantCapabilities, RevokeCapabilities, SetSecurityPolicy, RenameTo>;
@@ -137,8 +147,8 @@ struct CreateTriggerStmt {
   std::string table;
   std::vector<Referencing> referencing;
   TriggerLevel level = TriggerLevel::kRow;
-  bool for_all = false;           // written as FOR ALL
-  std::string when;               // the condition's text without the outer parentheses
+  bool for_all = false;  // written as FOR ALL
+  std::string when;      // the condition's text without the outer parentheses
   Position when_position;
   std::variant<ExecuteFunction, InlineBody> action;
 };
@@ -166,14 +176,14 @@ struct CallStmt {
 // Statements SQLite runs, classified because the catalog follows some of them.
 enum class PlainKind {
   kOther,
-  kDropTable,       // DROP TABLE [IF EXISTS] [schema.]name  → its triggers go too
-  kDropView,        // DROP VIEW …                            → its INSTEAD OF triggers go
-  kRenameTable,     // ALTER TABLE name RENAME TO new         → triggers follow
-  kRenameColumn,    // ALTER TABLE t RENAME [COLUMN] a TO b   → UPDATE OF lists follow
-  kBegin,           // BEGIN / SAVEPOINT
-  kCommit,          // COMMIT / END / RELEASE
-  kRollback,        // ROLLBACK [TO]
-  kNativeTrigger,   // CREATE TRIGGER … BEGIN … END (SQLite's own triggers)
+  kDropTable,      // DROP TABLE [IF EXISTS] [schema.]name  → its triggers go too
+  kDropView,       // DROP VIEW …                            → its INSTEAD OF triggers go
+  kRenameTable,    // ALTER TABLE name RENAME TO new         → triggers follow
+  kRenameColumn,   // ALTER TABLE t RENAME [COLUMN] a TO b   → UPDATE OF lists follow
+  kBegin,          // BEGIN / SAVEPOINT
+  kCommit,         // COMMIT / END / RELEASE
+  kRollback,       // ROLLBACK [TO]
+  kNativeTrigger,  // CREATE TRIGGER … BEGIN … END (SQLite's own triggers)
 };
 struct PlainStatement {
   PlainKind kind = PlainKind::kOther;
@@ -183,16 +193,15 @@ struct PlainStatement {
   bool if_exists = false;  // kDropTable/kDropView
 };
 
-using StatementNode =
-    std::variant<PlainStatement, CreateFunctionStmt, DropFunctionStmt, AlterFunctionStmt,
-                 AlterTriggerStmt, CreateTriggerStmt, DropTriggerStmt, AlterTableTriggerStmt,
-                 CallStmt>;
+using StatementNode = std::variant<PlainStatement, CreateFunctionStmt, DropFunctionStmt,
+                                   AlterFunctionStmt, AlterTriggerStmt, CreateTriggerStmt,
+                                   DropTriggerStmt, AlterTableTriggerStmt, CallStmt>;
 
 // One statement of a script.
 struct ParsedStatement {
-  int index = 1;          // 1-based number of the statement in its script
-  Position position;      // where its text starts
-  std::string text;       // the statement without its terminating ';'
+  int index = 1;      // 1-based number of the statement in its script
+  Position position;  // where its text starts
+  std::string text;   // the statement without its terminating ';'
   StatementNode node;
 };
 

@@ -35,7 +35,9 @@ struct Token {
   // The unquoted value: identifiers unquoted with doubled quotes collapsed, strings without
   // quotes and with '' → ', dollar strings without their delimiters, blobs as hex digits.
   std::string Value() const;
-  bool IsName() const { return kind == TokenKind::kIdentifier || kind == TokenKind::kQuotedIdentifier; }
+  bool IsName() const {
+    return kind == TokenKind::kIdentifier || kind == TokenKind::kQuotedIdentifier;
+  }
 };
 
 // Splits `source` into tokens, skipping whitespace and comments; the last token is kEnd.

@@ -12,12 +12,13 @@ namespace {
 
 bool IsIdentifier(std::string_view s) {
   static const char* const kReserved[] = {
-      "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete",
-      "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if",
-      "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw",
-      "true", "try", "typeof", "var", "void", "while", "with", "yield", "let", "static",
-      "await", "implements", "interface", "package", "private", "protected", "public",
-      "arguments", "eval"};
+      "break",      "case",    "catch",     "class",    "const",     "continue",   "debugger",
+      "default",    "delete",  "do",        "else",     "enum",      "export",     "extends",
+      "false",      "finally", "for",       "function", "if",        "import",     "in",
+      "instanceof", "new",     "null",      "return",   "super",     "switch",     "this",
+      "throw",      "true",    "try",       "typeof",   "var",       "void",       "while",
+      "with",       "yield",   "let",       "static",   "await",     "implements", "interface",
+      "package",    "private", "protected", "public",   "arguments", "eval"};
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
   for (char c : s) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '$') return false;
@@ -63,9 +64,8 @@ Result<ScriptSource> BuildScript(const FunctionDef& def) {
   const std::string& entry = def.entry_point.empty() ? def.name : def.entry_point;
   if (IsIdentifier(entry)) {
     std::string name = RegexEscape(entry);
-    bool declares =
-        Contains(body, "(^|[^\\w$.])function\\s*\\*?\\s*" + name + "\\s*\\(") ||
-        Contains(body, "(^|[^\\w$.])(const|let|var)\\s+" + name + "\\s*=");
+    bool declares = Contains(body, "(^|[^\\w$.])function\\s*\\*?\\s*" + name + "\\s*\\(") ||
+                    Contains(body, "(^|[^\\w$.])(const|let|var)\\s+" + name + "\\s*=");
     if (declares) {
       out.text = body;
       out.global = entry;

@@ -16,10 +16,10 @@
 namespace sprocket::runtime::js {
 
 struct ScriptSource {
-  std::string text;       // what V8 compiles
-  int line_offset = 0;    // ScriptOrigin line offset: errors count the body's lines from 1
-  bool wrapped = false;   // style (b): running the script yields the function
-  std::string global;     // style (a): the global to call
+  std::string text;      // what V8 compiles
+  int line_offset = 0;   // ScriptOrigin line offset: errors count the body's lines from 1
+  bool wrapped = false;  // style (b): running the script yields the function
+  std::string global;    // style (a): the global to call
 };
 
 // Chooses the body style and builds the script. Fails (kInvalidArgument) on an empty body

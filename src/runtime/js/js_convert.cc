@@ -37,9 +37,9 @@ Result<v8::Local<v8::Value>> Bytes(v8::Isolate* isolate, const std::string& byte
   v8::ArrayBuffer::Allocator* allocator = isolate->GetArrayBufferAllocator();
   void* data = allocator->AllocateUninitialized(bytes.size());
   if (data == nullptr) {
-    return Status(StatusCode::kResourceExhausted,
-                  "a BYTEA value of " + std::to_string(bytes.size()) +
-                      " bytes exceeds the function's memory limit");
+    return Status(StatusCode::kResourceExhausted, "a BYTEA value of " +
+                                                      std::to_string(bytes.size()) +
+                                                      " bytes exceeds the function's memory limit");
   }
   if (!bytes.empty()) std::memcpy(data, bytes.data(), bytes.size());
   std::unique_ptr<v8::BackingStore> store =
@@ -225,7 +225,8 @@ Result<Value> FromJs(v8::Local<v8::Context> context, v8::Local<v8::Value> value,
       v8::Local<v8::Object> date = value.As<v8::Object>();
       v8::Local<v8::Value> fn;
       if (date->Get(context, NewString(isolate, "toISOString").ToLocalChecked()).ToLocal(&fn) &&
-          fn->IsFunction() && fn.As<v8::Function>()->Call(context, date, 0, nullptr).ToLocal(&iso)) {
+          fn->IsFunction() &&
+          fn.As<v8::Function>()->Call(context, date, 0, nullptr).ToLocal(&iso)) {
         return Value(ToUtf8(isolate, iso));
       }
     }

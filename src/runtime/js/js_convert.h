@@ -18,8 +18,7 @@ namespace sprocket::runtime::js {
 
 // A SQL value as the JavaScript value a parameter of `type` receives. Fails (kInvalidArgument
 // or kResourceExhausted) for invalid JSON text or a value too large for V8.
-Result<v8::Local<v8::Value>> ToJs(v8::Local<v8::Context> context, const Value& value,
-                                  SqlType type);
+Result<v8::Local<v8::Value>> ToJs(v8::Local<v8::Context> context, const Value& value, SqlType type);
 
 // A JavaScript value as the SQL value stored for `type`. Fails with kInvalidArgument
 // ("expected INTEGER, got number 2.5") for values the type cannot hold exactly; the final

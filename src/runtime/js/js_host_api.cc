@@ -95,8 +95,8 @@ void DbQuery(const Info& info) {
       if (Fail(info, v.status())) return;
       values[c] = *v;
     }
-    v8::Local<v8::Object> row = v8::Object::New(isolate, v8::Null(isolate), names.data(),
-                                                values.data(), names.size());
+    v8::Local<v8::Object> row =
+        v8::Object::New(isolate, v8::Null(isolate), names.data(), values.data(), names.size());
     if (out->Set(context, static_cast<uint32_t>(r), row).IsNothing()) return;
   }
   info.GetReturnValue().Set(out);
@@ -291,7 +291,9 @@ bool InstallClock(v8::Local<v8::Context> context, v8::Local<v8::External> data) 
   random->SetName(Str(isolate, "random"));
   v8::Local<v8::Value> args[] = {now, random};
   v8::Local<v8::Value> ignored;
-  return prelude.As<v8::Function>()->Call(context, v8::Undefined(isolate), 2, args).ToLocal(&ignored);
+  return prelude.As<v8::Function>()
+      ->Call(context, v8::Undefined(isolate), 2, args)
+      .ToLocal(&ignored);
 }
 
 bool SetFunction(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* name,

@@ -90,7 +90,8 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
   params.array_buffer_allocator = allocator_.get();
   // V8 sizes its reservations from the heap size, which must be whole megabytes.
   constexpr size_t kMiB = 1 << 20;
-  params.constraints.ConfigureDefaultsFromHeapSize(0, std::max<size_t>(4, (limit + kMiB - 1) / kMiB) * kMiB);
+  params.constraints.ConfigureDefaultsFromHeapSize(
+      0, std::max<size_t>(4, (limit + kMiB - 1) / kMiB) * kMiB);
   isolate_ = v8::Isolate::New(params);
   if (isolate_ == nullptr) {
     return Status(StatusCode::kResourceExhausted, What() + ": could not create an isolate");
@@ -118,15 +119,16 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
   if (!NewString(isolate_, shared_->script).ToLocal(&text)) {
     return Status(StatusCode::kResourceExhausted, What() + ": the source is too large");
   }
-  v8::ScriptOrigin origin(isolate_, NewString(isolate_, def.name).FromMaybe(v8::Local<v8::String>()),
+  v8::ScriptOrigin origin(isolate_,
+                          NewString(isolate_, def.name).FromMaybe(v8::Local<v8::String>()),
                           shared_->line_offset);
   v8::ScriptCompiler::CompileOptions options = v8::ScriptCompiler::kNoCompileOptions;
   v8::ScriptCompiler::CachedData* cache = nullptr;
   if (shared_->code_cache != nullptr && code_cache == nullptr) {
     // The source owns a copy: V8 does not take ownership of borrowed cache bytes.
-    cache = new v8::ScriptCompiler::CachedData(shared_->code_cache->data,
-                                               shared_->code_cache->length,
-                                               v8::ScriptCompiler::CachedData::BufferNotOwned);
+    cache =
+        new v8::ScriptCompiler::CachedData(shared_->code_cache->data, shared_->code_cache->length,
+                                           v8::ScriptCompiler::CachedData::BufferNotOwned);
     options = v8::ScriptCompiler::kConsumeCodeCache;
   } else if (def.jit_level == JitLevel::kFast) {
     options = v8::ScriptCompiler::kEagerCompile;
@@ -155,9 +157,8 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
     }
   }
   if (!fn->IsFunction()) {
-    return Status(StatusCode::kInvalidArgument,
-                  What() + " defines no function named " + def.name + " (found " +
-                      DescribeJs(context, fn) + ")");
+    return Status(StatusCode::kInvalidArgument, What() + " defines no function named " + def.name +
+                                                    " (found " + DescribeJs(context, fn) + ")");
   }
   context_.Reset(isolate_, context);
   function_.Reset(isolate_, fn.As<v8::Function>());
@@ -177,8 +178,9 @@ Status JsInstance::ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> con
     isolate_->CancelTerminateExecution();
     broken_ = true;
     return Status(StatusCode::kCancelled,
-                  What() + " was interrupted by a CPU-limit signal meant for an earlier call; "
-                           "run the statement again");
+                  What() +
+                      " was interrupted by a CPU-limit signal meant for an earlier call; "
+                      "run the statement again");
   }
   if (try_catch.HasTerminated() || isolate_->IsExecutionTerminating() || watchdog) {
     isolate_->CancelTerminateExecution();
@@ -187,9 +189,8 @@ Status JsInstance::ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> con
       return Status(StatusCode::kResourceExhausted,
                     What() + " exceeded its memory limit (" + Mib(MemoryLimit(def())) + ")");
     }
-    return Status(StatusCode::kResourceExhausted,
-                  What() + " exceeded its CPU time limit (" + std::to_string(CpuLimitMs(def())) +
-                      " ms)");
+    return Status(StatusCode::kResourceExhausted, What() + " exceeded its CPU time limit (" +
+                                                      std::to_string(CpuLimitMs(def())) + " ms)");
   }
   if (!try_catch.HasCaught()) {
     return Status(StatusCode::kGuestError, What() + " failed without an exception");
@@ -314,9 +315,8 @@ Status JsInstance::StoppedStatus() {
     return Status(StatusCode::kResourceExhausted,
                   What() + " exceeded its memory limit (" + Mib(MemoryLimit(def())) + ")");
   }
-  return Status(StatusCode::kResourceExhausted,
-                What() + " exceeded its CPU time limit (" + std::to_string(CpuLimitMs(def())) +
-                    " ms)");
+  return Status(StatusCode::kResourceExhausted, What() + " exceeded its CPU time limit (" +
+                                                    std::to_string(CpuLimitMs(def())) + " ms)");
 }
 
 Result<Value> JsInstance::Call(CallContext& call, std::span<const Value> args) {
@@ -333,9 +333,9 @@ Result<Value> JsInstance::Call(CallContext& call, std::span<const Value> args) {
   auto converted = FromJs(context, value, def.return_type);
   if (ShouldStop() || isolate_->IsExecutionTerminating()) return StoppedStatus();
   if (!converted.ok()) {
-    return Status(StatusCode::kInvalidArgument,
-                  "function " + QuoteIdentifier(def.name) + " must return " +
-                      def.return_declared + ": " + converted.status().message());
+    return Status(StatusCode::kInvalidArgument, "function " + QuoteIdentifier(def.name) +
+                                                    " must return " + def.return_declared + ": " +
+                                                    converted.status().message());
   }
   return converted;
 }
@@ -377,7 +377,8 @@ Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> arg
       return ErrorFrom(try_catch, context, window_sequence_);
     }
     v8::Local<v8::Value> element;
-    if (!array->Get(context, i).ToLocal(&element)) return ErrorFrom(try_catch, context, window_sequence_);
+    if (!array->Get(context, i).ToLocal(&element))
+      return ErrorFrom(try_catch, context, window_sequence_);
     std::vector<Value> row;
     for (size_t c = 0; c < columns.size(); ++c) {
       v8::Local<v8::Value> cell = element;
@@ -391,9 +392,10 @@ Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> arg
             return ErrorFrom(try_catch, context, window_sequence_);
           }
         } else {
-          return Status(StatusCode::kInvalidArgument,
-                        name + " row " + std::to_string(i + 1) + " must be an object or an "
-                        "array, got " + DescribeJs(context, element));
+          return Status(StatusCode::kInvalidArgument, name + " row " + std::to_string(i + 1) +
+                                                          " must be an object or an "
+                                                          "array, got " +
+                                                          DescribeJs(context, element));
         }
       }
       auto v = FromJs(context, cell, columns[c].type);

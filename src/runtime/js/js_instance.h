@@ -5,10 +5,10 @@
 #ifndef SPROCKET_RUNTIME_JS_JS_INSTANCE_H_
 #define SPROCKET_RUNTIME_JS_JS_INSTANCE_H_
 
+#include <pthread.h>
 #include <v8.h>
 
 #include <memory>
-#include <pthread.h>
 
 #include "runtime/js/js_sandbox.h"
 #include "runtime/runtime.h"

@@ -58,7 +58,8 @@ class JsRuntime : public LanguageRuntime {
     // Compiling in a first instance checks the source and produces V8's code cache, from
     // which later instances compile.
     std::unique_ptr<v8::ScriptCompiler::CachedData> cache;
-    SPROCKET_ASSIGN_OR_RETURN(std::unique_ptr<JsInstance> first, JsInstance::Create(shared, &cache));
+    SPROCKET_ASSIGN_OR_RETURN(std::unique_ptr<JsInstance> first,
+                              JsInstance::Create(shared, &cache));
     shared->code_cache = std::move(cache);
     return std::shared_ptr<CompiledFunction>(
         std::make_shared<JsFunction>(std::move(shared), std::move(first)));

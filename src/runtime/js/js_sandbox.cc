@@ -2,12 +2,12 @@
 
 #include <libplatform/libplatform.h>
 
-#include "common/stack.h"
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+
+#include "common/stack.h"
 
 namespace sprocket::runtime::js {
 

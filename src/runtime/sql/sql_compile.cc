@@ -42,9 +42,9 @@ Result<std::vector<std::string>> SplitSqlBody(const FunctionDef& def) {
       if (tok.kind != sql::TokenKind::kParameter) continue;
       std::string_view p = tok.text;
       int n = 0;
-      bool positional = p.size() > 1 && p[0] == '$' &&
-                        std::from_chars(p.data() + 1, p.data() + p.size(), n).ptr ==
-                            p.data() + p.size();
+      bool positional =
+          p.size() > 1 && p[0] == '$' &&
+          std::from_chars(p.data() + 1, p.data() + p.size(), n).ptr == p.data() + p.size();
       if (!positional) {
         return BodyError(def, "parameter " + std::string(p) +
                                   " is not allowed in a function body; refer to arguments "
@@ -86,8 +86,8 @@ Result<std::string> ResolveArgumentNames(const FunctionDef& def, std::string sta
     }
     statement.replace(offset, (*tokens)[0].text.size(), "?" + std::to_string(index));
   }
-  return Status(StatusCode::kInternal, "sql function \"" + def.name +
-                                           "\": argument names did not resolve");
+  return Status(StatusCode::kInternal,
+                "sql function \"" + def.name + "\": argument names did not resolve");
 }
 
 int HighestParameter(std::string_view statement) {

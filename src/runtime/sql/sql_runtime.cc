@@ -13,8 +13,7 @@ namespace {
 
 class SqlInstance : public Instance {
  public:
-  explicit SqlInstance(std::vector<std::string> statements)
-      : statements_(std::move(statements)) {}
+  explicit SqlInstance(std::vector<std::string> statements) : statements_(std::move(statements)) {}
 
   Result<Value> Call(CallContext& context, std::span<const Value> args) override {
     SPROCKET_ASSIGN_OR_RETURN(ResultSet last, Run(context, args));
@@ -39,8 +38,7 @@ class SqlInstance : public Instance {
     }
     if (!resolved_) {
       for (std::string& statement : statements_) {
-        SPROCKET_ASSIGN_OR_RETURN(statement,
-                                  ResolveArgumentNames(def, statement, context.host()));
+        SPROCKET_ASSIGN_OR_RETURN(statement, ResolveArgumentNames(def, statement, context.host()));
         arities_.push_back(static_cast<size_t>(HighestParameter(statement)));
       }
       resolved_ = true;
@@ -63,8 +61,7 @@ class SqlInstance : public Instance {
 
 class SqlFunction : public CompiledFunction {
  public:
-  explicit SqlFunction(std::vector<std::string> statements)
-      : statements_(std::move(statements)) {}
+  explicit SqlFunction(std::vector<std::string> statements) : statements_(std::move(statements)) {}
 
   Result<std::unique_ptr<Instance>> CreateInstance() const override {
     return std::unique_ptr<Instance>(std::make_unique<SqlInstance>(statements_));
@@ -85,9 +82,7 @@ bool CallsItself(const FunctionDef& def, const Status& status) {
 class SqlRuntime : public LanguageRuntime {
  public:
   std::string_view name() const override { return "sql"; }
-  std::string version() const override {
-    return std::string("SQLite ") + sqlite3_libversion();
-  }
+  std::string version() const override { return std::string("SQLite ") + sqlite3_libversion(); }
 
   Result<std::shared_ptr<CompiledFunction>> Compile(const FunctionDef& def,
                                                     const CompileOptions& options) override {
