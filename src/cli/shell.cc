@@ -61,6 +61,28 @@ class InterruptScope {
   struct sigaction previous_ = {};
 };
 
+// Set when Ctrl-C is pressed at the prompt: the line being typed is dropped.
+std::atomic<bool> g_prompt_interrupted{false};
+
+extern "C" void OnPromptInterrupt(int) { g_prompt_interrupted.store(true); }
+
+// While it lives, Ctrl-C at the prompt cancels the line instead of ending the shell.
+class PromptInterruptScope {
+ public:
+  PromptInterruptScope() {
+    struct sigaction action = {};
+    action.sa_handler = OnPromptInterrupt;
+    sigemptyset(&action.sa_mask);  // no SA_RESTART: readline returns, the line is dropped
+    sigaction(SIGINT, &action, &previous_);
+  }
+  ~PromptInterruptScope() { sigaction(SIGINT, &previous_, nullptr); }
+  PromptInterruptScope(const PromptInterruptScope&) = delete;
+  PromptInterruptScope& operator=(const PromptInterruptScope&) = delete;
+
+ private:
+  struct sigaction previous_ = {};
+};
+
 // Frees the line readline() returns.
 struct FreeDeleter {
   void operator()(char* p) const { std::free(p); }
@@ -173,17 +195,31 @@ int Shell::RunInteractive() {
     }
   };
 
+  // History is saved after every entry, so a session that is killed keeps it.
+  auto remember = [&](const std::string& entry) {
+    add_history(entry.c_str());
+    if (!history_path.empty()) write_history(history_path.c_str());
+  };
+
+  PromptInterruptScope prompt_interrupts;
   std::string pending;
   while (!quit_requested_) {
+    g_prompt_interrupted.store(false);
     std::unique_ptr<char, FreeDeleter> raw(
         readline(pending.empty() ? kPrompt : kContinuationPrompt));
+    if (g_prompt_interrupted.exchange(false)) {  // Ctrl-C: drop the statement being typed
+      pending.clear();
+      out_ << "\n";
+      out_.flush();
+      continue;
+    }
     if (raw == nullptr) {  // Ctrl-D
       out_ << "\n";
       break;
     }
     std::string line(raw.get());
     if (pending.empty() && IsDotCommandLine(line)) {
-      add_history(line.c_str());
+      remember(line);
       report(RunDotCommand(line, *this));
       continue;
     }
@@ -192,7 +228,7 @@ int Shell::RunInteractive() {
     pending += '\n';
     if (sql::IsCompleteStatement(pending)) {
       std::string statement(Trim(pending));
-      add_history(statement.c_str());
+      remember(statement);
       if (!statement.empty()) {
         InterruptScope interruptible(session_);
         report(RunSql(statement));

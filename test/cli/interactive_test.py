@@ -100,6 +100,19 @@ class Terminal:
                 raise Failure("%s: waiting for %r, %s; unconsumed output: %r"
                               % (what, needle, reason, text[self.cursor:]))
 
+    def wait_editing(self, timeout=TIMEOUT):
+        """Waits until libedit has put the terminal in its editing (non-canonical) mode.
+
+        libedit draws the prompt before it leaves canonical mode, so keys sent as soon as
+        the prompt shows may reach the kernel's line discipline instead (echoed twice; a
+        ^D there becomes a NUL byte, not end of file). Call this before typing at a prompt.
+        """
+        deadline = time.monotonic() + timeout
+        while termios.tcgetattr(self.fd)[3] & termios.ICANON:
+            if time.monotonic() > deadline:
+                raise Failure("the terminal never left canonical mode at the prompt")
+            time.sleep(0.005)
+
     def send(self, data):
         os.write(self.fd, data.encode())
 
@@ -108,6 +121,7 @@ class Terminal:
 
     def statement(self, line, what):
         """Types a line at the prompt; returns what it printed before the next prompt."""
+        self.wait_editing()
         self.send_line(line)
         self.expect(line, what + " (echo)")
         return self.expect(PROMPT, what)
@@ -186,10 +200,11 @@ def run(binary, home):
         check('Enter ".help" for usage hints.' in banner, "banner gives the .help hint", banner)
 
         # A statement over two lines: the continuation prompt, then the result.
+        term.wait_editing()
         term.send_line("SELECT 1 +")
         term.expect("SELECT 1 +", "first line echo")
         term.expect(CONTINUATION, "continuation prompt after an incomplete statement")
-        out = term.statement("2;", "multi-line statement")
+        out = term.statement("2;", "multi-line statement")  # waits for editing mode
         check(re.search(r"^\s*3\s*$", out, re.M), "multi-line statement prints 3", out)
 
         # An error is printed and the shell goes on.
@@ -213,6 +228,7 @@ def run(binary, home):
 
         # Ctrl-C interrupts a running statement; the shell goes on.
         endless = "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c) SELECT count(*) FROM c;"
+        term.wait_editing()
         term.send_line(endless)
         term.expect(endless, "endless statement (echo)")
         term.wait_running()
@@ -223,6 +239,7 @@ def run(binary, home):
         check(re.search(r"^\s*42\s*$", out, re.M), "the shell works after Ctrl-C", out)
 
         # Ctrl-D at an empty prompt ends the shell with status 0.
+        term.wait_editing()
         term.send("\x04")
         status = term.wait_exit()
         check(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0,
