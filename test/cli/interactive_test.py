@@ -238,6 +238,15 @@ def run(binary, home):
         out = term.statement("SELECT 6 * 7 AS answer;", "statement after Ctrl-C")
         check(re.search(r"^\s*42\s*$", out, re.M), "the shell works after Ctrl-C", out)
 
+        # Ctrl-C at the prompt drops the half-typed statement; the shell goes on.
+        term.wait_editing()
+        term.send("SELECT 1 +")
+        term.expect("SELECT 1 +", "half-typed statement (echo)")
+        term.send("\x03")
+        term.expect(PROMPT, "prompt after Ctrl-C at the prompt")
+        out = term.statement("SELECT 40 + 2 AS answer;", "statement after Ctrl-C at the prompt")
+        check(re.search(r"^\s*42\s*$", out, re.M), "the half-typed statement was dropped", out)
+
         # Ctrl-D at an empty prompt ends the shell with status 0.
         term.wait_editing()
         term.send("\x04")
