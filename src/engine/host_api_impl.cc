@@ -182,6 +182,11 @@ Result<int64_t> HostApiImpl::NowMicros() {
       .count();
 }
 
+bool HostApiImpl::ClockAllowed() const {
+  FunctionSlot* slot = session_.current_guest();
+  return slot != nullptr && slot->entry != nullptr && slot->entry->capabilities.AllowsClock();
+}
+
 Result<uint64_t> HostApiImpl::RandomU64() {
   SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
   if (!caller->entry->capabilities.AllowsClock()) return DenyAmbient(caller, "randomness");

@@ -23,6 +23,7 @@ class HostApiImpl : public runtime::HostApi {
   Status CheckSql(std::string_view sql, int* error_offset) override;
   Status Log(LogLevel level, std::string_view message) override;
   Result<int64_t> NowMicros() override;
+  bool ClockAllowed() const override;
   Result<uint64_t> RandomU64() override;
   runtime::SessionInfo session_info() const override;
 

@@ -56,6 +56,9 @@ class HostApi {
 
   // Wall clock (µs since the epoch) and randomness: refused under MINIMAL.
   virtual Result<int64_t> NowMicros() = 0;
+  // Whether NowMicros would succeed, without recording anything: runtimes with clocks of
+  // their own hide them when it is false.
+  virtual bool ClockAllowed() const = 0;
   virtual Result<uint64_t> RandomU64() = 0;
 
   virtual SessionInfo session_info() const = 0;

@@ -59,6 +59,7 @@ JsInstance::~JsInstance() {
     function_.Reset();
     context_.Reset();
   }
+  NotifyIsolateGone(isolate_);
   isolate_->Dispose();
 }
 
@@ -243,6 +244,7 @@ Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
     }
     params[i] = *v;
   }
+  ClockScope clock(call.host().ClockAllowed());
   CallContext* outer = current_;
   current_ = &call;
   call.set_stop_check(

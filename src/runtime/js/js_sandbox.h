@@ -25,6 +25,22 @@ namespace sprocket::runtime::js {
 // process-wide and never torn down). Thread-safe.
 void EnsureV8();
 
+// Tells V8's platform that `isolate` was disposed (frees its task runner).
+void NotifyIsolateGone(v8::Isolate* isolate);
+
+// While it lives on a thread, V8's wall clock (Date, Intl) reads as the epoch on that
+// thread unless `allowed`: for calls whose policy refuses the clock.
+class ClockScope {
+ public:
+  explicit ClockScope(bool allowed);
+  ~ClockScope();
+  ClockScope(const ClockScope&) = delete;
+  ClockScope& operator=(const ClockScope&) = delete;
+
+ private:
+  bool previous_;
+};
+
 // An ArrayBuffer allocator that refuses to hold more than `limit` bytes (a refused
 // allocation is a RangeError in JavaScript). Thread-safe.
 class LimitedAllocator : public v8::ArrayBuffer::Allocator {
