@@ -129,6 +129,7 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     runtime::CallContext context(session.host(), def);
     SessionImpl::GuestScope guest(session, slot, &context);
     result = (*instance)->Call(context, args);
+    if (guest.over_limit()) result = guest.LimitStatus();
   }
   // An instance a call left unusable (memory exhausted, terminated) is replaced next time.
   if (entry->instance != nullptr && !entry->instance->healthy()) entry->instance.reset();

@@ -1,5 +1,7 @@
 #include "engine/session_impl.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -100,10 +102,52 @@ Status SessionImpl::CheckCallDepth(std::string_view function) const {
                     chain + std::string(function));
 }
 
+namespace {
+
+constexpr int64_t kDefaultCpuLimitMs = 5000;
+
+int64_t ThreadCpuNanos() {
+  timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+}  // namespace
+
+SessionImpl::GuestScope::GuestScope(SessionImpl& s, FunctionSlot* slot,
+                                    const runtime::CallContext* context)
+    : s_(s), index_(s.calls_.size()) {
+  s_.frames_.push_back(slot);
+  int64_t ms = context->function().limits.max_cpu_time_ms;
+  s_.calls_.push_back(GuestCall{context, (ms > 0 ? ms : kDefaultCpuLimitMs) * 1000000});
+  ++s_.guest_depth_;
+}
+
+Status SessionImpl::GuestScope::LimitStatus() const {
+  const GuestCall& call = s_.calls_[index_];
+  return Status(StatusCode::kResourceExhausted,
+                "function " + QuoteIdentifier(call.context->function().name) +
+                    " exceeded its CPU time limit (" + std::to_string(call.cpu_limit_ns / 1000000) +
+                    " ms)");
+}
+
 int SessionImpl::Progress(void* self) {
-  const SessionImpl* s = static_cast<const SessionImpl*>(self);
-  for (const runtime::CallContext* call : s->calls_) {
-    if (call != nullptr && call->should_stop()) return 1;
+  SessionImpl* s = static_cast<SessionImpl*>(self);
+  int64_t now = -1;
+  for (GuestCall& call : s->calls_) {
+    if (call.context->has_stop_check()) {
+      if (call.context->should_stop()) return 1;
+      continue;
+    }
+    // No watchdog in this runtime: count the thread's CPU time from the first time the
+    // call is seen here (every few thousand VDBE steps).
+    if (now < 0) now = ThreadCpuNanos();
+    if (call.cpu_start_ns < 0) {
+      call.cpu_start_ns = now;
+    } else if (now - call.cpu_start_ns > call.cpu_limit_ns) {
+      call.over_limit = true;
+      return 1;
+    }
   }
   return 0;
 }

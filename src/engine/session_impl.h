@@ -125,15 +125,19 @@ class SessionImpl {
    private:
     SessionImpl& s_;
   };
+  // A guest call in progress, as the progress handler sees it.
+  struct GuestCall {
+    const runtime::CallContext* context = nullptr;
+    int64_t cpu_limit_ns = 0;
+    int64_t cpu_start_ns = -1;  // the thread's CPU time when first seen, -1 before
+    bool over_limit = false;
+  };
+
   // While a GuestScope lives, SQL is prepared for the function of `slot`, running the
   // call `context`.
   class GuestScope {
    public:
-    GuestScope(SessionImpl& s, FunctionSlot* slot, const runtime::CallContext* context) : s_(s) {
-      s_.frames_.push_back(slot);
-      s_.calls_.push_back(context);
-      ++s_.guest_depth_;
-    }
+    GuestScope(SessionImpl& s, FunctionSlot* slot, const runtime::CallContext* context);
     ~GuestScope() {
       --s_.guest_depth_;
       s_.calls_.pop_back();
@@ -142,8 +146,14 @@ class SessionImpl {
     GuestScope(const GuestScope&) = delete;
     GuestScope& operator=(const GuestScope&) = delete;
 
+    // True when the engine stopped the call's SQL for exceeding its CPU time (runtimes
+    // without a watchdog of their own); LimitStatus() is then the call's error.
+    bool over_limit() const { return s_.calls_[index_].over_limit; }
+    Status LimitStatus() const;
+
    private:
     SessionImpl& s_;
+    size_t index_;
   };
   // The function whose SQL is being prepared, or nullptr for the user or the engine.
   FunctionSlot* current_guest() const;
@@ -203,9 +213,9 @@ class SessionImpl {
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;
   std::map<std::string, std::unique_ptr<FunctionSlot>> slots_;  // by lower-case name
   std::vector<std::string> table_modules_;                      // lower-case names, sorted
-  std::vector<FunctionSlot*> frames_;               // authorizer principals; nullptr = engine
-  std::vector<const runtime::CallContext*> calls_;  // the guest calls in progress
-  std::optional<security::AuthDecision> denial_;    // the authorizer's latest refusal
+  std::vector<FunctionSlot*> frames_;             // authorizer principals; nullptr = engine
+  std::vector<GuestCall> calls_;                  // the guest calls in progress
+  std::optional<security::AuthDecision> denial_;  // the authorizer's latest refusal
   std::optional<Status> function_error_;
   StmtPtr data_version_stmt_;
   StmtPtr savepoint_stmts_[3];  // SAVEPOINT, RELEASE, ROLLBACK TO _sprocket_statement

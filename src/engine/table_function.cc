@@ -147,6 +147,7 @@ int Filter(sqlite3_vtab_cursor* cur, int given, const char*, int argc, sqlite3_v
     runtime::CallContext context(session.host(), def);
     SessionImpl::GuestScope guest(session, slot, &context);
     rows = (*instance)->CallTable(context, cursor->args);
+    if (guest.over_limit()) rows = guest.LimitStatus();
   }
   if (entry.instance != nullptr && !entry.instance->healthy()) entry.instance.reset();
   if (!rows.ok()) return Fail(cur->pVtab, session, rows.status());

@@ -39,6 +39,9 @@ class CallContext {
     stop_data_ = data;
   }
   bool should_stop() const { return stop_check_ != nullptr && stop_check_(stop_data_); }
+  // False for runtimes without a watchdog of their own (LANGUAGE sql): the engine then
+  // enforces the CPU limit on the SQL the call runs.
+  bool has_stop_check() const { return stop_check_ != nullptr; }
 
  private:
   HostApi& host_;

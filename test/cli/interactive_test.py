@@ -23,7 +23,7 @@ import tempfile
 import termios
 import time
 
-TIMEOUT = 10.0  # seconds, for every wait
+TIMEOUT = 30  # seconds per wait: generous, the suite runs in parallel on 2 cores
 PROMPT = "sprocket> "
 CONTINUATION = "   ...> "
 
