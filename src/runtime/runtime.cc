@@ -24,6 +24,11 @@ Result<Rows> Instance::CallTable(CallContext& context, std::span<const Value> ar
                     "\" does not support functions returning TABLE or SETOF");
 }
 
+Result<TriggerResult> Instance::CallTrigger(CallContext& context, const TriggerData& trigger) {
+  return Status(StatusCode::kNotSupported, "language \"" + context.function().language +
+                                               "\" does not support trigger functions yet");
+}
+
 Status RuntimeRegistry::Register(std::unique_ptr<LanguageRuntime> runtime) {
   std::vector<std::string> names = runtime->aliases();
   names.emplace_back(runtime->name());

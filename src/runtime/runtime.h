@@ -52,6 +52,42 @@ class CallContext {
 
 using Rows = std::vector<std::vector<Value>>;
 
+// A table row handed to or returned by a trigger function: values aligned with
+// `columns` (which the rows of one statement share).
+struct RowData {
+  std::shared_ptr<const std::vector<std::string>> columns;
+  std::vector<Value> values;
+};
+
+// What a trigger function is told about the event (DESIGN §4 ctx): the TG_* values, the
+// rows, and for statement-level triggers the transition sets. Borrowed for one call.
+struct TriggerData {
+  std::string name;                                 // TG_NAME
+  std::string table;                                // TG_TABLE_NAME
+  std::string when;                                 // TG_WHEN: "BEFORE", "AFTER", "INSTEAD OF"
+  std::string level;                                // TG_LEVEL: "ROW", "STATEMENT"
+  std::string op;                                   // TG_OP: "INSERT", "UPDATE", "DELETE"
+  std::vector<std::string> argv;                    // TG_ARGV
+  int depth = 1;                                    // TG_DEPTH
+  const RowData* new_row = nullptr;                 // NEW (INSERT, UPDATE at row level)
+  const RowData* old_row = nullptr;                 // OLD (UPDATE, DELETE at row level)
+  const std::vector<RowData>* new_table = nullptr;  // NEW_TABLE (statement level)
+  const std::vector<RowData>* old_table = nullptr;  // OLD_TABLE
+  std::string new_table_name;                       // REFERENCING NEW TABLE AS …, empty when none
+  std::string old_table_name;                       // REFERENCING OLD TABLE AS …
+};
+
+// What a trigger function decided (BEFORE ROW rules of DESIGN §3.2; other triggers'
+// results are ignored).
+struct TriggerResult {
+  enum class Outcome {
+    kKeep,  // write NEW as it now is (the function may have changed it): `row` holds it
+    kSkip,  // returned null: do not write the row
+  };
+  Outcome outcome = Outcome::kKeep;
+  RowData row;  // kKeep: the row to write (NEW, or what the function returned)
+};
+
 // A ready-to-call function: for JS an isolate with the function compiled, for SQL the
 // rewritten statements. Not thread-safe: one call at a time.
 class Instance {
@@ -65,6 +101,9 @@ class Instance {
 
   // Calls a RETURNS TABLE / SETOF function: each row has one value per result column.
   virtual Result<Rows> CallTable(CallContext& context, std::span<const Value> args);
+
+  // Calls a trigger function (RETURNS TRIGGER or an inline trigger body).
+  virtual Result<TriggerResult> CallTrigger(CallContext& context, const TriggerData& trigger);
 
   // False once a call has left the instance unusable (its memory limit was exhausted, it
   // was terminated): the caller must discard it and make a new one.

@@ -74,16 +74,30 @@ Result<ScriptSource> BuildScript(const FunctionDef& def) {
   }
   bool returns = Contains(body, "(^|[^\\w$.])return([^\\w$]|$)");
   bool defines = Contains(body, "(^|[^\\w$.])function\\s*\\*?\\s*[A-Za-z_$][\\w$]*\\s*\\(");
-  if (defines && !returns) {
+  // A trigger body may only change NEW and return nothing: that is not a missing callable.
+  if (defines && !returns && def.kind != FunctionKind::kTrigger) {
     return Status(StatusCode::kInvalidArgument,
                   what + " defines no function named " + def.name +
                       " and returns nothing: name the function to call " + def.name +
                       ", or write the body itself (with return)");
   }
   bool awaits = Contains(body, "(^|[^\\w$.])await([^\\w$]|$)");
+  std::string async = awaits ? "async " : "";
+  if (def.kind == FunctionKind::kTrigger) {
+    // The ctx values are in scope by name (as in inline triggers); the body's result is
+    // NEW as it stands when the body returns nothing (so `NEW = {...}` or mutating NEW
+    // both work). Everything before the body stays on the first line, so that the body's
+    // lines keep their numbers.
+    out.text = "(" + async + "function (ctx) { let {NEW, OLD, TG_OP, TG_WHEN, TG_LEVEL, " +
+               "TG_NAME, TG_TABLE_NAME, TG_ARGV, TG_DEPTH, NEW_TABLE, OLD_TABLE} = ctx; " +
+               "const db = ctx.db; const __result = " + (awaits ? "await " : "") + "(" + async +
+               "() => {\n" + body + "\n})(); return __result === undefined ? NEW : __result; })";
+    out.line_offset = -1;
+    out.wrapped = true;
+    return out;
+  }
   std::vector<std::string> params = JsParameterNames(def);
-  out.text = std::string("(") + (awaits ? "async " : "") + "function (" + Join(params, ", ") +
-             ") {\n" + body + "\n})";
+  out.text = "(" + async + "function (" + Join(params, ", ") + ") {\n" + body + "\n})";
   out.line_offset = -1;
   out.wrapped = true;
   return out;

@@ -219,12 +219,6 @@ Status JsInstance::ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> con
 Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
                           v8::Local<v8::Context> context, v8::Local<v8::Value>* result) {
   const FunctionDef& def = shared_->def;
-  if (!has_thread_ || !pthread_equal(thread_, pthread_self())) {
-    isolate_->SetStackLimit(CurrentThreadStackLimit());
-    thread_ = pthread_self();
-    has_thread_ = true;
-  }
-  v8::TryCatch try_catch(isolate_);
   v8::Local<v8::Value> argv[32];
   std::vector<v8::Local<v8::Value>> more;
   v8::Local<v8::Value>* params = argv;
@@ -244,6 +238,17 @@ Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
     }
     params[i] = *v;
   }
+  return InvokeJs(call, static_cast<int>(args.size()), params, context, result);
+}
+
+Status JsInstance::InvokeJs(CallContext& call, int argc, v8::Local<v8::Value>* argv,
+                            v8::Local<v8::Context> context, v8::Local<v8::Value>* result) {
+  if (!has_thread_ || !pthread_equal(thread_, pthread_self())) {
+    isolate_->SetStackLimit(CurrentThreadStackLimit());
+    thread_ = pthread_self();
+    has_thread_ = true;
+  }
+  v8::TryCatch try_catch(isolate_);
   ClockScope clock(call.host().ClockAllowed());
   CallContext* outer = current_;
   current_ = &call;
@@ -253,9 +258,8 @@ Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
   const uint64_t sequence = window_sequence_;
   const bool outermost = window_depth_ == 1;
   v8::Local<v8::Value> value;
-  bool ok = function_.Get(isolate_)
-                ->Call(context, v8::Undefined(isolate_), static_cast<int>(args.size()), params)
-                .ToLocal(&value);
+  bool ok =
+      function_.Get(isolate_)->Call(context, v8::Undefined(isolate_), argc, argv).ToLocal(&value);
   if (ok && value->IsPromise()) {
     v8::Local<v8::Promise> promise = value.As<v8::Promise>();
     isolate_->PerformMicrotaskCheckpoint();
@@ -281,7 +285,7 @@ Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
   } else if (out_of_memory_) {
     broken_ = true;
     status = Status(StatusCode::kResourceExhausted,
-                    What() + " exceeded its memory limit (" + Mib(MemoryLimit(def)) + ")");
+                    What() + " exceeded its memory limit (" + Mib(MemoryLimit(def())) + ")");
   }
   --depth_;
   current_ = outer;
@@ -417,6 +421,139 @@ Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> arg
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+}  // namespace sprocket::runtime::js
+
+namespace sprocket::runtime::js {
+
+namespace {
+
+v8::Local<v8::String> Name(v8::Isolate* isolate, std::string_view text) {
+  v8::Local<v8::String> s;
+  if (!NewString(isolate, text).ToLocal(&s)) return v8::String::Empty(isolate);
+  return s;
+}
+
+// A row as a plain object, column → value (types as for ANY).
+Result<v8::Local<v8::Value>> RowToJs(v8::Local<v8::Context> context, const RowData* row) {
+  v8::Isolate* isolate = context->GetIsolate();
+  if (row == nullptr) return v8::Local<v8::Value>(v8::Null(isolate));
+  v8::Local<v8::Object> object = v8::Object::New(isolate);
+  for (size_t i = 0; i < row->values.size() && i < row->columns->size(); ++i) {
+    SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> v, ToJs(context, row->values[i], SqlType::kAny));
+    if (object->Set(context, Name(isolate, (*row->columns)[i]), v).IsNothing()) {
+      return Status(StatusCode::kInternal, "could not build a row object");
+    }
+  }
+  return v8::Local<v8::Value>(object);
+}
+
+Result<v8::Local<v8::Value>> RowsToJs(v8::Local<v8::Context> context,
+                                      const std::vector<RowData>* rows) {
+  v8::Isolate* isolate = context->GetIsolate();
+  if (rows == nullptr) return v8::Local<v8::Value>(v8::Null(isolate));
+  v8::Local<v8::Array> array = v8::Array::New(isolate, static_cast<int>(rows->size()));
+  for (size_t i = 0; i < rows->size(); ++i) {
+    SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> row, RowToJs(context, &(*rows)[i]));
+    if (array->Set(context, static_cast<uint32_t>(i), row).IsNothing()) {
+      return Status(StatusCode::kInternal, "could not build a transition table");
+    }
+  }
+  return v8::Local<v8::Value>(array);
+}
+
+}  // namespace
+
+Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerData& trigger) {
+  if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
+  Entered entered(isolate_);
+  v8::Local<v8::Context> context = context_.Get(isolate_);
+  v8::Context::Scope context_scope(context);
+  Window window(*this);
+  v8::Isolate* isolate = isolate_;
+  v8::Local<v8::Object> ctx = v8::Object::New(isolate);
+  auto set = [&](std::string_view key, v8::Local<v8::Value> value) {
+    return ctx->Set(context, Name(isolate, key), value).FromMaybe(false);
+  };
+  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> new_row, RowToJs(context, trigger.new_row));
+  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> old_row, RowToJs(context, trigger.old_row));
+  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> new_table, RowsToJs(context, trigger.new_table));
+  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> old_table, RowsToJs(context, trigger.old_table));
+  v8::Local<v8::Array> argv = v8::Array::New(isolate, static_cast<int>(trigger.argv.size()));
+  for (size_t i = 0; i < trigger.argv.size(); ++i) {
+    if (argv->Set(context, static_cast<uint32_t>(i), Name(isolate, trigger.argv[i])).IsNothing()) {
+      return Status(StatusCode::kInternal, "could not build TG_ARGV");
+    }
+  }
+  v8::Local<v8::Value> sprocket_object;
+  v8::Local<v8::Value> db;
+  v8::Local<v8::Value> log;
+  v8::Local<v8::Value> session;
+  if (!context->Global()->Get(context, Name(isolate, "sprocket")).ToLocal(&sprocket_object) ||
+      !sprocket_object->IsObject() ||
+      !sprocket_object.As<v8::Object>()->Get(context, Name(isolate, "db")).ToLocal(&db) ||
+      !sprocket_object.As<v8::Object>()->Get(context, Name(isolate, "log")).ToLocal(&log)) {
+    return Status(StatusCode::kInternal, What() + ": the sprocket object is missing");
+  }
+  CallContext* outer = current_;
+  current_ = &call;  // sprocket.session reads the call in progress
+  bool has_session =
+      sprocket_object.As<v8::Object>()->Get(context, Name(isolate, "session")).ToLocal(&session);
+  current_ = outer;
+  bool ok = set("NEW", new_row) && set("OLD", old_row) && set("TG_OP", Name(isolate, trigger.op)) &&
+            set("TG_WHEN", Name(isolate, trigger.when)) &&
+            set("TG_LEVEL", Name(isolate, trigger.level)) &&
+            set("TG_NAME", Name(isolate, trigger.name)) &&
+            set("TG_TABLE_NAME", Name(isolate, trigger.table)) && set("TG_ARGV", argv) &&
+            set("TG_DEPTH", v8::Integer::New(isolate, trigger.depth)) &&
+            set("NEW_TABLE", new_table) && set("OLD_TABLE", old_table) && set("db", db) &&
+            set("log", log) && (!has_session || set("session", session));
+  if (ok && !trigger.new_table_name.empty()) ok = set(trigger.new_table_name, new_table);
+  if (ok && !trigger.old_table_name.empty()) ok = set(trigger.old_table_name, old_table);
+  if (!ok) return Status(StatusCode::kInternal, What() + ": could not build ctx");
+
+  v8::Local<v8::Value> args[] = {ctx};
+  v8::Local<v8::Value> value;
+  SPROCKET_RETURN_IF_ERROR(InvokeJs(call, 1, args, context, &value));
+
+  // BEFORE ROW rules (DESIGN §3.2): null skips the row; nothing keeps ctx.NEW as the
+  // function left it; an object replaces the row.
+  TriggerResult out;
+  if (value->IsNull()) {
+    out.outcome = TriggerResult::Outcome::kSkip;
+    return out;
+  }
+  const RowData* base = trigger.new_row != nullptr ? trigger.new_row : trigger.old_row;
+  if (value->IsUndefined()) {
+    v8::Local<v8::Value> current;
+    if (!ctx->Get(context, Name(isolate, "NEW")).ToLocal(&current)) return StoppedStatus();
+    value = trigger.new_row != nullptr ? current : old_row;
+    if (value->IsNull()) {
+      out.outcome = TriggerResult::Outcome::kSkip;
+      return out;
+    }
+  }
+  if (base == nullptr) return out;  // statement level: nothing to write
+  if (!value->IsObject() || value->IsArray()) {
+    return Status(
+        StatusCode::kInvalidArgument,
+        What() + " must return a row object, null or nothing, got " + DescribeJs(context, value));
+  }
+  out.row.columns = base->columns;
+  v8::Local<v8::Object> row = value.As<v8::Object>();
+  v8::TryCatch try_catch(isolate);
+  for (const std::string& column : *base->columns) {
+    v8::Local<v8::Value> cell;
+    if (!row->Get(context, Name(isolate, column)).ToLocal(&cell)) {
+      return ErrorFrom(try_catch, context, window_sequence_);
+    }
+    auto v = FromJs(context, cell, SqlType::kAny);
+    if (ShouldStop() || isolate_->IsExecutionTerminating()) return StoppedStatus();
+    if (!v.ok()) return v.status().WithContext(What() + " column " + QuoteIdentifier(column));
+    out.row.values.push_back(std::move(*v));
+  }
+  return out;
 }
 
 }  // namespace sprocket::runtime::js

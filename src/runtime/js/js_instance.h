@@ -40,6 +40,7 @@ class JsInstance : public Instance {
 
   Result<Value> Call(CallContext& context, std::span<const Value> args) override;
   Result<Rows> CallTable(CallContext& context, std::span<const Value> args) override;
+  Result<TriggerResult> CallTrigger(CallContext& context, const TriggerData& trigger) override;
   bool healthy() const override { return !broken_; }
 
   // The call in progress (host API callbacks act for it), or nullptr.
@@ -62,6 +63,9 @@ class JsInstance : public Instance {
   // the isolate locked, entered and a HandleScope open.
   Status Invoke(CallContext& context, std::span<const Value> args,
                 v8::Local<v8::Context> v8_context, v8::Local<v8::Value>* result);
+  // The same with the arguments already JavaScript values.
+  Status InvokeJs(CallContext& context, int argc, v8::Local<v8::Value>* argv,
+                  v8::Local<v8::Context> v8_context, v8::Local<v8::Value>* result);
   // The Status for a caught exception or a termination.
   Status ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> v8_context, uint64_t call);
   static size_t NearHeapLimit(void* data, size_t current_limit, size_t initial_limit);

@@ -1,0 +1,154 @@
+// Trigger calls at the runtime level: ctx, the BEFORE ROW return rules and both body
+// styles. (Firing triggers from SQL is the engine's; see test/pending/triggers/.)
+#include <gtest/gtest.h>
+
+#include "runtime/js/js_runtime.h"
+
+namespace sprocket::runtime {
+namespace {
+
+// A host that refuses the database and counts log lines.
+class FakeHost : public HostApi {
+ public:
+  Result<ResultSet> Query(std::string_view, const std::vector<Value>&) override { return Denied(); }
+  Result<ExecResult> Execute(std::string_view, const std::vector<Value>&) override {
+    return Denied();
+  }
+  Result<ExecResult> Insert(std::string_view, const std::vector<std::string>&,
+                            const std::vector<std::vector<Value>>&) override {
+    return Denied();
+  }
+  Status CheckSql(std::string_view, int*) override { return Status::Ok(); }
+  Status Log(LogLevel, std::string_view message) override {
+    last_log = std::string(message);
+    return Status::Ok();
+  }
+  Result<int64_t> NowMicros() override { return int64_t{0}; }
+  bool ClockAllowed() const override { return true; }
+  Result<uint64_t> RandomU64() override { return uint64_t{4}; }
+  SessionInfo session_info() const override { return {"tester", ":memory:"}; }
+
+  std::string last_log;
+
+ private:
+  static Status Denied() { return Status(StatusCode::kPermissionDenied, "no database here"); }
+};
+
+FunctionDef TriggerDef(std::string name, std::string source) {
+  FunctionDef def;
+  def.name = def.entry_point = std::move(name);
+  def.kind = FunctionKind::kTrigger;
+  def.language = "javascript";
+  def.source = std::move(source);
+  return def;
+}
+
+class JsTriggerTest : public ::testing::Test {
+ protected:
+  Result<TriggerResult> Fire(const std::string& name, const std::string& source,
+                             const TriggerData& data) {
+    auto compiled = runtime_->Compile(TriggerDef(name, source), {});
+    if (!compiled.ok()) return compiled.status();
+    auto instance = (*compiled)->CreateInstance();
+    if (!instance.ok()) return instance.status();
+    FunctionDef def = TriggerDef(name, source);
+    CallContext call(host_, def);
+    return (*instance)->CallTrigger(call, data);
+  }
+
+  TriggerData BeforeInsert() {
+    TriggerData t;
+    t.name = "set_full_name";
+    t.table = "people";
+    t.when = "BEFORE";
+    t.level = "ROW";
+    t.op = "INSERT";
+    t.argv = {"gold", "42"};
+    t.new_row = &row_;
+    return t;
+  }
+
+  std::unique_ptr<LanguageRuntime> runtime_ = NewJsRuntime();
+  FakeHost host_;
+  RowData row_{std::make_shared<std::vector<std::string>>(
+                   std::vector<std::string>{"first_name", "last_name", "full_name", "amount"}),
+               {Value("Ada"), Value("Lovelace"), Value(), Value(10.5)}};
+};
+
+TEST_F(JsTriggerTest, StyleAMutatesNew) {
+  auto r = Fire("compute_full_name",
+                "function compute_full_name(ctx) {\n"
+                "  ctx.NEW.full_name = `${ctx.NEW.first_name} ${ctx.NEW.last_name}`;\n"
+                "}\n",
+                BeforeInsert());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->outcome, TriggerResult::Outcome::kKeep);
+  ASSERT_EQ(r->row.values.size(), 4u);
+  EXPECT_EQ(r->row.values[2], Value("Ada Lovelace"));
+  EXPECT_EQ(r->row.values[3], Value(10.5));
+}
+
+TEST_F(JsTriggerTest, StyleBHasNewAndTgValuesInScope) {
+  auto r = Fire("f",
+                "NEW.full_name = [TG_OP, TG_WHEN, TG_LEVEL, TG_NAME, TG_TABLE_NAME, "
+                "TG_ARGV.join('/'), TG_DEPTH].join(' ');",
+                BeforeInsert());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->row.values[2], Value("INSERT BEFORE ROW set_full_name people gold/42 1"));
+}
+
+TEST_F(JsTriggerTest, ReturnNullSkipsAndObjectReplaces) {
+  auto skip = Fire("f", "if (NEW.amount > 5) return null; return NEW;", BeforeInsert());
+  ASSERT_TRUE(skip.ok()) << skip.status().message();
+  EXPECT_EQ(skip->outcome, TriggerResult::Outcome::kSkip);
+  auto replace = Fire("f", "return {first_name: 'X', amount: 1};", BeforeInsert());
+  ASSERT_TRUE(replace.ok()) << replace.status().message();
+  EXPECT_EQ(replace->row.values[0], Value("X"));
+  EXPECT_EQ(replace->row.values[1], Value());  // missing: NULL
+  EXPECT_EQ(replace->row.values[3], Value(int64_t{1}));
+  auto reassign = Fire("f", "NEW = {...NEW, last_name: 'Byron'};", BeforeInsert());
+  ASSERT_TRUE(reassign.ok()) << reassign.status().message();
+  EXPECT_EQ(reassign->row.values[1], Value("Byron"));
+}
+
+TEST_F(JsTriggerTest, ErrorsNameTheLine) {
+  auto r = Fire("no_negative", "\nif (NEW.amount > 0) throw new Error('Invalid amount');",
+                BeforeInsert());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "javascript function \"no_negative\" line 2: Error: Invalid amount");
+  auto bad = Fire("f", "return 42;", BeforeInsert());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("must return a row object, null or nothing"),
+            std::string::npos);
+}
+
+TEST_F(JsTriggerTest, StatementLevelGetsTransitionTables) {
+  std::vector<RowData> inserted = {row_, row_};
+  TriggerData t;
+  t.name = "totals";
+  t.table = "people";
+  t.when = "AFTER";
+  t.level = "STATEMENT";
+  t.op = "INSERT";
+  t.new_table = &inserted;
+  t.new_table_name = "inserted";
+  auto r = Fire("f",
+                "ctx.log(`${NEW_TABLE.length} ${ctx.inserted.length} ${OLD_TABLE} "
+                "${NEW_TABLE[1].last_name} ${ctx.session.user}`);",
+                t);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(host_.last_log, "2 2 null Lovelace tester");
+}
+
+TEST_F(JsTriggerTest, DatabaseRefusalIsCatchable) {
+  auto r = Fire("f",
+                "try { ctx.db.query('SELECT 1') } catch (e) { NEW.full_name = e.code + ' ' + "
+                "e.message }",
+                BeforeInsert());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->row.values[2], Value("42501 no database here"));
+}
+
+}  // namespace
+}  // namespace sprocket::runtime
