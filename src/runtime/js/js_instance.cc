@@ -184,14 +184,7 @@ Status JsInstance::ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> con
                       "run the statement again");
   }
   if (try_catch.HasTerminated() || isolate_->IsExecutionTerminating() || watchdog) {
-    isolate_->CancelTerminateExecution();
-    broken_ = true;
-    if (out_of_memory_) {
-      return Status(StatusCode::kResourceExhausted,
-                    What() + " exceeded its memory limit (" + Mib(MemoryLimit(def())) + ")");
-    }
-    return Status(StatusCode::kResourceExhausted, What() + " exceeded its CPU time limit (" +
-                                                      std::to_string(CpuLimitMs(def())) + " ms)");
+    return StoppedStatus();
   }
   if (!try_catch.HasCaught()) {
     return Status(StatusCode::kGuestError, What() + " failed without an exception");
@@ -210,8 +203,7 @@ Status JsInstance::ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> con
   }
   if (out_of_memory_) {
     broken_ = true;
-    return Status(StatusCode::kResourceExhausted,
-                  What() + " exceeded its memory limit (" + Mib(MemoryLimit(def())) + ")");
+    return LimitError();
   }
   return Status(CodeOfError(context, exception), What() + where + ": " + text);
 }
@@ -284,8 +276,7 @@ Status JsInstance::InvokeJs(CallContext& call, int argc, v8::Local<v8::Value>* a
     }
   } else if (out_of_memory_) {
     broken_ = true;
-    status = Status(StatusCode::kResourceExhausted,
-                    What() + " exceeded its memory limit (" + Mib(MemoryLimit(def())) + ")");
+    status = LimitError();
   }
   --depth_;
   current_ = outer;
@@ -314,9 +305,7 @@ JsInstance::Window::~Window() {
   }
 }
 
-Status JsInstance::StoppedStatus() {
-  isolate_->CancelTerminateExecution();
-  broken_ = true;
+Status JsInstance::LimitError() const {
   if (out_of_memory_) {
     return Status(StatusCode::kResourceExhausted,
                   What() + " exceeded its memory limit (" + Mib(MemoryLimit(def())) + ")");
@@ -325,13 +314,33 @@ Status JsInstance::StoppedStatus() {
                                                     std::to_string(CpuLimitMs(def())) + " ms)");
 }
 
+Status JsInstance::StoppedStatus() {
+  isolate_->CancelTerminateExecution();
+  broken_ = true;
+  return LimitError();
+}
+
+class JsInstance::CallScope {
+ public:
+  explicit CallScope(JsInstance& instance)
+      : entered_(instance.isolate_),
+        context_(instance.context_.Get(instance.isolate_)),
+        context_scope_(context_),
+        window_(instance) {}
+  v8::Local<v8::Context> context() const { return context_; }
+
+ private:
+  Entered entered_;
+  v8::Local<v8::Context> context_;
+  v8::Context::Scope context_scope_;
+  Window window_;
+};
+
 Result<Value> JsInstance::Call(CallContext& call, std::span<const Value> args) {
   if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
-  Entered entered(isolate_);
-  v8::Local<v8::Context> context = context_.Get(isolate_);
-  v8::Context::Scope context_scope(context);
   // The result's conversion runs guest code too (toJSON, getters): the CPU window covers it.
-  Window window(*this);
+  CallScope scope(*this);
+  v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Value> value;
   SPROCKET_RETURN_IF_ERROR(Invoke(call, args, context, &value));
   const FunctionDef& def = shared_->def;
@@ -348,10 +357,8 @@ Result<Value> JsInstance::Call(CallContext& call, std::span<const Value> args) {
 
 Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> args) {
   if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
-  Entered entered(isolate_);
-  v8::Local<v8::Context> context = context_.Get(isolate_);
-  v8::Context::Scope context_scope(context);
-  Window window(*this);
+  CallScope scope(*this);
+  v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Value> value;
   SPROCKET_RETURN_IF_ERROR(Invoke(call, args, context, &value));
   const FunctionDef& def = shared_->def;
@@ -467,10 +474,8 @@ Result<v8::Local<v8::Value>> RowsToJs(v8::Local<v8::Context> context,
 
 Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerData& trigger) {
   if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
-  Entered entered(isolate_);
-  v8::Local<v8::Context> context = context_.Get(isolate_);
-  v8::Context::Scope context_scope(context);
-  Window window(*this);
+  CallScope scope(*this);
+  v8::Local<v8::Context> context = scope.context();
   v8::Isolate* isolate = isolate_;
   v8::Local<v8::Object> ctx = v8::Object::New(isolate);
   auto set = [&](std::string_view key, v8::Local<v8::Value> value) {

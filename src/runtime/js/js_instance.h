@@ -84,6 +84,12 @@ class JsInstance : public Instance {
    private:
     JsInstance& instance_;
   };
+
+  // Everything a call needs open, in order: the isolate locked and entered, a handle scope,
+  // the context entered, the CPU window.
+  class CallScope;
+  // The error for a call stopped by its memory or CPU limit (the message only).
+  Status LimitError() const;
   std::string What() const;  // javascript function "f"
 
   std::shared_ptr<const JsShared> shared_;
