@@ -90,6 +90,54 @@ Result<std::string> ResolveArgumentNames(const FunctionDef& def, std::string sta
                 "sql function \"" + def.name + "\": argument names did not resolve");
 }
 
+const std::vector<std::string>& TriggerValueNames() {
+  static const std::vector<std::string> kNames = {"TG_OP",   "TG_WHEN",       "TG_LEVEL",
+                                                  "TG_NAME", "TG_TABLE_NAME", "TG_DEPTH"};
+  return kNames;
+}
+
+Result<std::string> BindTriggerReferences(const FunctionDef& def, std::string_view statement,
+                                          const std::vector<std::string>& columns) {
+  auto tokens = sql::Tokenize(statement);
+  if (!tokens.ok()) return BodyError(def, tokens.status().message());
+  const std::vector<sql::Token>& t = *tokens;
+  const size_t n = columns.size();
+  std::string out;
+  size_t copied = 0;
+  auto replace = [&](const sql::Token& first, const sql::Token& last, size_t index) {
+    out.append(statement.substr(copied, first.position.offset - copied));
+    out += "?" + std::to_string(index);
+    copied = last.position.offset + last.text.size();
+  };
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i].kind != sql::TokenKind::kIdentifier) continue;
+    bool qualified = i > 0 && t[i - 1].Is(".");
+    if (!qualified && (t[i].Is("NEW") || t[i].Is("OLD")) && i + 2 < t.size() && t[i + 1].Is(".") &&
+        t[i + 2].IsName()) {
+      std::string column = t[i + 2].Value();
+      size_t c = 0;
+      while (c < n && !EqualsIgnoreCase(columns[c], column)) ++c;
+      if (c == n) {
+        return Status(StatusCode::kInvalidArgument, "sql function \"" + def.name +
+                                                        "\": " + ToUpper(t[i].text) +
+                                                        " has no column \"" + column + "\"");
+      }
+      replace(t[i], t[i + 2], (t[i].Is("NEW") ? 0 : n) + c + 1);
+      i += 2;
+      continue;
+    }
+    const std::vector<std::string>& names = TriggerValueNames();
+    for (size_t k = 0; !qualified && k < names.size(); ++k) {
+      if (t[i].Is(names[k])) {
+        replace(t[i], t[i], 2 * n + k + 1);
+        break;
+      }
+    }
+  }
+  out.append(statement.substr(copied));
+  return out;
+}
+
 int HighestParameter(std::string_view statement) {
   auto tokens = sql::Tokenize(statement);
   if (!tokens.ok()) return 0;

@@ -19,6 +19,15 @@ Result<std::vector<std::string>> SplitSqlBody(const FunctionDef& def);
 Result<std::string> ResolveArgumentNames(const FunctionDef& def, std::string statement,
                                          HostApi& checker);
 
+// For a trigger body: rewrites NEW.col and OLD.col (columns of the trigger's table, in
+// `columns` order) and the TG_* names to positional parameters, laid out as
+// TriggerParameters() fills them. Unknown columns are kInvalidArgument.
+Result<std::string> BindTriggerReferences(const FunctionDef& def, std::string_view statement,
+                                          const std::vector<std::string>& columns);
+
+// The names bound after NEW's and OLD's columns, in order.
+const std::vector<std::string>& TriggerValueNames();
+
 // The highest n of the ?n parameters in `statement` (0 when there are none).
 int HighestParameter(std::string_view statement);
 

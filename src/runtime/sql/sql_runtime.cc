@@ -27,6 +27,46 @@ class SqlInstance : public Instance {
     return std::move(last.rows);
   }
 
+  // A SQL trigger body runs its statements with NEW.col, OLD.col and TG_* bound; it cannot
+  // change the row (SQL has no assignment to NEW), so the row is written as it came.
+  Result<TriggerResult> CallTrigger(CallContext& context, const TriggerData& trigger) override {
+    const FunctionDef& def = context.function();
+    const RowData* row = trigger.new_row != nullptr ? trigger.new_row : trigger.old_row;
+    static const std::vector<std::string> kNoColumns;
+    const std::vector<std::string>& columns = row != nullptr ? *row->columns : kNoColumns;
+    if (trigger_columns_ != columns || trigger_statements_.empty()) {
+      trigger_statements_.clear();
+      trigger_arities_.clear();
+      for (const std::string& statement : statements_) {
+        SPROCKET_ASSIGN_OR_RETURN(std::string bound,
+                                  BindTriggerReferences(def, statement, columns));
+        trigger_arities_.push_back(static_cast<size_t>(HighestParameter(bound)));
+        trigger_statements_.push_back(std::move(bound));
+      }
+      trigger_columns_ = columns;
+    }
+    std::vector<Value> values;
+    values.reserve(2 * columns.size() + TriggerValueNames().size());
+    for (const RowData* r : {trigger.new_row, trigger.old_row}) {
+      for (size_t c = 0; c < columns.size(); ++c) {
+        values.push_back(r != nullptr && c < r->values.size() ? r->values[c] : Value());
+      }
+    }
+    for (const std::string* v :
+         {&trigger.op, &trigger.when, &trigger.level, &trigger.name, &trigger.table}) {
+      values.emplace_back(*v);
+    }
+    values.emplace_back(static_cast<int64_t>(trigger.depth));
+    std::vector<Value> params;
+    for (size_t i = 0; i < trigger_statements_.size(); ++i) {
+      params.assign(values.begin(), values.begin() + std::min(values.size(), trigger_arities_[i]));
+      SPROCKET_RETURN_IF_ERROR(context.host().Query(trigger_statements_[i], params).status());
+    }
+    TriggerResult out;
+    if (row != nullptr) out.row = *row;
+    return out;
+  }
+
  private:
   // Runs every statement; returns the last one's rows.
   Result<ResultSet> Run(CallContext& context, std::span<const Value> args) {
@@ -57,6 +97,10 @@ class SqlInstance : public Instance {
   std::vector<std::string> statements_;
   std::vector<size_t> arities_;  // highest ?n of each statement, once resolved
   bool resolved_ = false;
+  // Trigger bodies, bound for the columns of the table they last fired on.
+  std::vector<std::string> trigger_columns_;
+  std::vector<std::string> trigger_statements_;
+  std::vector<size_t> trigger_arities_;
 };
 
 class SqlFunction : public CompiledFunction {
