@@ -298,12 +298,9 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
   for (const auto& [key, record] : wanted) {
     security::CapabilitySet caps = snapshot->CapabilitiesOfFunction(record->def.name);
     if (record->def.volatility == runtime::Volatility::kImmutable) caps = caps.Deterministic();
-    std::string fingerprint = record->Definition() + "\n" + security::PolicyName(caps.policy());
+    // Unchanged means: the same compiled code, and the same policy and grants.
+    std::string fingerprint = record->CompileKey() + "\n" + security::PolicyName(caps.policy());
     for (const security::Capability& c : caps.grants()) fingerprint += "\n" + c.ToString();
-    fingerprint += "\n" + std::to_string(record->def.limits.max_memory_bytes) + "/" +
-                   std::to_string(record->def.limits.max_cpu_time_ms) + "/" +
-                   std::to_string(record->def.limits.max_instructions) + "/" +
-                   runtime::JitLevelName(record->def.jit_level);
     FunctionSlot* slot;
     auto it = slots_.find(key);
     if (it == slots_.end()) {

@@ -240,10 +240,11 @@ AuthDecision AuthorizeGuest(std::string_view function, const CapabilitySet& caps
               "OPERATION", "");
 }
 
-Result<std::string> DisallowedStatementKind(std::string_view sql) {
-  auto tokens = sql::Tokenize(sql);
-  if (!tokens.ok()) return tokens.status();
-  const sql::Token& first = (*tokens)[0];
+namespace {
+
+// The first keyword of `tokens` when it is not a statement a function may run, else "".
+Result<std::string> DisallowedKind(const std::vector<sql::Token>& tokens) {
+  const sql::Token& first = tokens[0];
   if (first.kind == sql::TokenKind::kEnd) {
     return Status(StatusCode::kInvalidArgument, "empty SQL statement");
   }
@@ -255,9 +256,17 @@ Result<std::string> DisallowedStatementKind(std::string_view sql) {
   return ToUpper(first.text);
 }
 
+}  // namespace
+
+Result<std::string> DisallowedStatementKind(std::string_view sql) {
+  SPROCKET_ASSIGN_OR_RETURN(std::vector<sql::Token> tokens, sql::Tokenize(sql));
+  return DisallowedKind(tokens);
+}
+
 Status CheckGuestStatement(std::string_view function, const CapabilitySet& caps,
                            std::string_view sql, AuthDecision* audit) {
-  SPROCKET_ASSIGN_OR_RETURN(std::string kind, DisallowedStatementKind(sql));
+  SPROCKET_ASSIGN_OR_RETURN(std::vector<sql::Token> tokens, sql::Tokenize(sql));
+  SPROCKET_ASSIGN_OR_RETURN(std::string kind, DisallowedKind(tokens));
   if (!kind.empty()) {
     *audit = Deny(FunctionName(function) +
                       " may only run SELECT, INSERT, UPDATE, DELETE and REPLACE statements, "
@@ -266,25 +275,22 @@ Status CheckGuestStatement(std::string_view function, const CapabilitySet& caps,
                   "STATEMENT", kind);
     return Status(StatusCode::kPermissionDenied, audit->message);
   }
-  auto tokens = sql::Tokenize(sql);
-  if (!tokens.ok()) return tokens.status();
-  // A ROLLBACK conflict would end the caller's transaction.
-  for (size_t i = 0; i + 1 < tokens->size(); ++i) {
-    if ((*tokens)[i].Is("OR") && (*tokens)[i + 1].Is("ROLLBACK")) {
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    // A ROLLBACK conflict would end the caller's transaction.
+    if (i + 1 < tokens.size() && tokens[i].Is("OR") && tokens[i + 1].Is("ROLLBACK")) {
       *audit = Deny(
           FunctionName(function) + " cannot use OR ROLLBACK: it would end the caller's transaction",
           "TRANSACTION", "ROLLBACK");
       return Status(StatusCode::kPermissionDenied, audit->message);
     }
-  }
-  if (!caps.AllowsClock()) {
-    for (const sql::Token& tok : *tokens) {
-      if (tok.kind == sql::TokenKind::kString && EqualsIgnoreCase(tok.Value(), "now")) {
-        *audit = Deny(FunctionName(function) +
-                          " runs under the MINIMAL policy and cannot read the clock ('now')",
-                      "POLICY", "now");
-        return Status(StatusCode::kPermissionDenied, audit->message);
-      }
+    if (!caps.AllowsClock() && tokens[i].kind == sql::TokenKind::kString &&
+        EqualsIgnoreCase(tokens[i].Value(), "now")) {
+      *audit =
+          Deny(FunctionName(function) +
+                   (caps.AllowsAmbient() ? " is IMMUTABLE" : " runs under the MINIMAL policy") +
+                   " and cannot read the clock ('now')",
+               "POLICY", "now");
+      return Status(StatusCode::kPermissionDenied, audit->message);
     }
   }
   return Status::Ok();

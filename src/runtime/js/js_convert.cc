@@ -107,6 +107,12 @@ v8::MaybeLocal<v8::String> NewString(v8::Isolate* isolate, std::string_view text
                                  static_cast<int>(text.size()));
 }
 
+v8::Local<v8::String> StringOrEmpty(v8::Isolate* isolate, std::string_view text) {
+  v8::Local<v8::String> s;
+  if (!NewString(isolate, text).ToLocal(&s)) return v8::String::Empty(isolate);
+  return s;
+}
+
 std::string DescribeJs(v8::Local<v8::Context> context, v8::Local<v8::Value> value) {
   v8::Isolate* isolate = context->GetIsolate();
   if (value->IsUndefined()) return "undefined";
@@ -139,13 +145,12 @@ Result<v8::Local<v8::Value>> ToJs(v8::Local<v8::Context> context, const Value& v
         return v8::Local<v8::Value>(v8::Boolean::New(isolate, value.integer() != 0));
       }
       if (type == SqlType::kNumeric) {
-        return v8::Local<v8::Value>(
-            NewString(isolate, std::to_string(value.integer())).ToLocalChecked());
+        return v8::Local<v8::Value>(StringOrEmpty(isolate, std::to_string(value.integer())));
       }
       return Integer(isolate, value.integer());
     case ValueType::kReal:
       if (type == SqlType::kNumeric) {
-        return v8::Local<v8::Value>(NewString(isolate, FormatReal(value.real())).ToLocalChecked());
+        return v8::Local<v8::Value>(StringOrEmpty(isolate, FormatReal(value.real())));
       }
       if (type == SqlType::kBoolean) {
         return v8::Local<v8::Value>(v8::Boolean::New(isolate, value.real() != 0));
@@ -224,7 +229,7 @@ Result<Value> FromJs(v8::Local<v8::Context> context, v8::Local<v8::Value> value,
       v8::Local<v8::Value> iso;
       v8::Local<v8::Object> date = value.As<v8::Object>();
       v8::Local<v8::Value> fn;
-      if (date->Get(context, NewString(isolate, "toISOString").ToLocalChecked()).ToLocal(&fn) &&
+      if (date->Get(context, StringOrEmpty(isolate, "toISOString")).ToLocal(&fn) &&
           fn->IsFunction() &&
           fn.As<v8::Function>()->Call(context, date, 0, nullptr).ToLocal(&iso)) {
         return Value(ToUtf8(isolate, iso));

@@ -34,6 +34,9 @@ std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value);
 // A JavaScript string, or an empty handle when `text` is beyond V8's string length limit.
 v8::MaybeLocal<v8::String> NewString(v8::Isolate* isolate, std::string_view text);
 
+// A JavaScript string for names and short texts: "" when `text` is beyond V8's limit.
+v8::Local<v8::String> StringOrEmpty(v8::Isolate* isolate, std::string_view text);
+
 }  // namespace sprocket::runtime::js
 
 #endif  // SPROCKET_RUNTIME_JS_JS_CONVERT_H_

@@ -12,12 +12,6 @@ namespace {
 
 using Info = v8::FunctionCallbackInfo<v8::Value>;
 
-v8::Local<v8::String> Str(v8::Isolate* isolate, std::string_view text) {
-  v8::Local<v8::String> s;
-  if (!NewString(isolate, text).ToLocal(&s)) return v8::String::Empty(isolate);
-  return s;
-}
-
 JsInstance* Self(const Info& info) {
   return static_cast<JsInstance*>(info.Data().As<v8::External>()->Value());
 }
@@ -83,7 +77,7 @@ void DbQuery(const Info& info) {
   v8::Isolate* isolate = info.GetIsolate();
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   std::vector<v8::Local<v8::Name>> names;
-  for (const std::string& c : rows->columns) names.push_back(Str(isolate, c));
+  for (const std::string& c : rows->columns) names.push_back(StringOrEmpty(isolate, c));
   v8::Local<v8::Array> out = v8::Array::New(isolate, static_cast<int>(rows->rows.size()));
   std::vector<v8::Local<v8::Value>> values(names.size());
   for (size_t r = 0; r < rows->rows.size(); ++r) {
@@ -110,8 +104,8 @@ void SetResult(const Info& info, const ExecResult& r) {
   auto affected = number(r.rows_affected);
   auto rowid = number(r.last_insert_rowid);
   if (!affected.ok() || !rowid.ok()) return;
-  if (out->Set(context, Str(isolate, "rowsAffected"), *affected).IsNothing() ||
-      out->Set(context, Str(isolate, "lastInsertRowid"), *rowid).IsNothing()) {
+  if (out->Set(context, StringOrEmpty(isolate, "rowsAffected"), *affected).IsNothing() ||
+      out->Set(context, StringOrEmpty(isolate, "lastInsertRowid"), *rowid).IsNothing()) {
     return;
   }
   info.GetReturnValue().Set(out);
@@ -223,8 +217,10 @@ void Session(v8::Local<v8::Name>, const v8::PropertyCallbackInfo<v8::Value>& inf
   SessionInfo s = call->host().session_info();
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   v8::Local<v8::Object> out = v8::Object::New(isolate);
-  if (out->Set(context, Str(isolate, "user"), Str(isolate, s.user)).IsNothing() ||
-      out->Set(context, Str(isolate, "database"), Str(isolate, s.database)).IsNothing()) {
+  if (out->Set(context, StringOrEmpty(isolate, "user"), StringOrEmpty(isolate, s.user))
+          .IsNothing() ||
+      out->Set(context, StringOrEmpty(isolate, "database"), StringOrEmpty(isolate, s.database))
+          .IsNothing()) {
     return;
   }
   info.GetReturnValue().Set(out);
@@ -280,15 +276,15 @@ bool InstallClock(v8::Local<v8::Context> context, v8::Local<v8::External> data) 
   v8::Local<v8::Value> prelude;
   v8::Local<v8::Function> now;
   v8::Local<v8::Function> random;
-  if (!v8::Script::Compile(context, Str(isolate, kClockPrelude)).ToLocal(&script) ||
+  if (!v8::Script::Compile(context, StringOrEmpty(isolate, kClockPrelude)).ToLocal(&script) ||
       !script->Run(context).ToLocal(&prelude) || !prelude->IsFunction() ||
       !v8::Function::New(context, Now, data, 0, v8::ConstructorBehavior::kThrow).ToLocal(&now) ||
       !v8::Function::New(context, Random, data, 0, v8::ConstructorBehavior::kThrow)
            .ToLocal(&random)) {
     return false;
   }
-  now->SetName(Str(isolate, "now"));
-  random->SetName(Str(isolate, "random"));
+  now->SetName(StringOrEmpty(isolate, "now"));
+  random->SetName(StringOrEmpty(isolate, "random"));
   v8::Local<v8::Value> args[] = {now, random};
   v8::Local<v8::Value> ignored;
   return prelude.As<v8::Function>()
@@ -304,18 +300,19 @@ bool SetFunction(v8::Local<v8::Context> context, v8::Local<v8::Object> target, c
            .ToLocal(&fn)) {
     return false;
   }
-  fn->SetName(Str(isolate, name));
-  return target->Set(context, Str(isolate, name), fn).FromMaybe(false);
+  fn->SetName(StringOrEmpty(isolate, name));
+  return target->Set(context, StringOrEmpty(isolate, name), fn).FromMaybe(false);
 }
 
 }  // namespace
 
 void ThrowStatus(v8::Isolate* isolate, const Status& status) {
-  v8::Local<v8::Value> error = v8::Exception::Error(Str(isolate, status.message()));
+  v8::Local<v8::Value> error = v8::Exception::Error(StringOrEmpty(isolate, status.message()));
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   if (error->IsObject()) {
     (void)error.As<v8::Object>()
-        ->Set(context, Str(isolate, "code"), Str(isolate, SqlState(status.code())))
+        ->Set(context, StringOrEmpty(isolate, "code"),
+              StringOrEmpty(isolate, SqlState(status.code())))
         .FromMaybe(false);
   }
   isolate->ThrowException(error);
@@ -325,7 +322,7 @@ StatusCode CodeOfError(v8::Local<v8::Context> context, v8::Local<v8::Value> erro
   if (!error->IsNativeError()) return StatusCode::kGuestError;
   v8::Isolate* isolate = context->GetIsolate();
   v8::Local<v8::Value> code;
-  if (!error.As<v8::Object>()->Get(context, Str(isolate, "code")).ToLocal(&code) ||
+  if (!error.As<v8::Object>()->Get(context, StringOrEmpty(isolate, "code")).ToLocal(&code) ||
       !code->IsString()) {
     return StatusCode::kGuestError;
   }
@@ -345,24 +342,25 @@ Status InstallGlobals(v8::Local<v8::Context> context, JsInstance* instance) {
   v8::Local<v8::Object> sprocket = v8::Object::New(isolate);
   v8::Local<v8::Object> db = v8::Object::New(isolate);
   v8::Local<v8::Object> console = v8::Object::New(isolate);
-  bool ok = SetFunction(context, db, "query", DbQuery, data) &&
-            SetFunction(context, db, "execute", DbExecute, data) &&
-            SetFunction(context, db, "insert", DbInsert, data) &&
-            sprocket->Set(context, Str(isolate, "db"), db).FromMaybe(false) &&
-            SetFunction(context, sprocket, "log", Log<LogLevel::kInfo>, data) &&
-            sprocket->SetAccessor(context, Str(isolate, "session"), Session, nullptr, data)
-                .FromMaybe(false) &&
-            SetFunction(context, console, "log", Log<LogLevel::kInfo>, data) &&
-            SetFunction(context, console, "info", Log<LogLevel::kInfo>, data) &&
-            SetFunction(context, console, "debug", Log<LogLevel::kDebug>, data) &&
-            SetFunction(context, console, "warn", Log<LogLevel::kWarn>, data) &&
-            SetFunction(context, console, "error", Log<LogLevel::kError>, data) &&
-            global->Set(context, Str(isolate, "sprocket"), sprocket).FromMaybe(false) &&
-            global->Set(context, Str(isolate, "console"), console).FromMaybe(false) &&
-            InstallClock(context, data);
+  bool ok =
+      SetFunction(context, db, "query", DbQuery, data) &&
+      SetFunction(context, db, "execute", DbExecute, data) &&
+      SetFunction(context, db, "insert", DbInsert, data) &&
+      sprocket->Set(context, StringOrEmpty(isolate, "db"), db).FromMaybe(false) &&
+      SetFunction(context, sprocket, "log", Log<LogLevel::kInfo>, data) &&
+      sprocket->SetAccessor(context, StringOrEmpty(isolate, "session"), Session, nullptr, data)
+          .FromMaybe(false) &&
+      SetFunction(context, console, "log", Log<LogLevel::kInfo>, data) &&
+      SetFunction(context, console, "info", Log<LogLevel::kInfo>, data) &&
+      SetFunction(context, console, "debug", Log<LogLevel::kDebug>, data) &&
+      SetFunction(context, console, "warn", Log<LogLevel::kWarn>, data) &&
+      SetFunction(context, console, "error", Log<LogLevel::kError>, data) &&
+      global->Set(context, StringOrEmpty(isolate, "sprocket"), sprocket).FromMaybe(false) &&
+      global->Set(context, StringOrEmpty(isolate, "console"), console).FromMaybe(false) &&
+      InstallClock(context, data);
   // Nothing from the embedder's world beyond these; V8 adds no timers or I/O.
   for (const char* name : {"WebAssembly"}) {
-    ok = ok && global->Delete(context, Str(isolate, name)).FromMaybe(false);
+    ok = ok && global->Delete(context, StringOrEmpty(isolate, name)).FromMaybe(false);
   }
   if (!ok) return Status(StatusCode::kInternal, "could not install the JavaScript globals");
   return Status::Ok();

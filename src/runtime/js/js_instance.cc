@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/sqlite_util.h"
+#include "common/stack.h"
 #include "common/strings.h"
 #include "runtime/js/js_convert.h"
 #include "runtime/js/js_host_api.h"
@@ -107,7 +108,7 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
 
   v8::Locker locker(isolate_);
   v8::Isolate::Scope isolate_scope(isolate_);
-  isolate_->SetStackLimit(CurrentThreadStackLimit());
+  isolate_->SetStackLimit(GuestStackLimit());
   v8::HandleScope handles(isolate_);
   v8::Local<v8::Context> context = v8::Context::New(isolate_);
   v8::Context::Scope context_scope(context);
@@ -236,7 +237,7 @@ Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
 Status JsInstance::InvokeJs(CallContext& call, int argc, v8::Local<v8::Value>* argv,
                             v8::Local<v8::Context> context, v8::Local<v8::Value>* result) {
   if (!has_thread_ || !pthread_equal(thread_, pthread_self())) {
-    isolate_->SetStackLimit(CurrentThreadStackLimit());
+    isolate_->SetStackLimit(GuestStackLimit());
     thread_ = pthread_self();
     has_thread_ = true;
   }
@@ -375,9 +376,7 @@ Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> arg
             : def.return_columns;
   std::vector<v8::Local<v8::Value>> keys;
   for (const Param& c : columns) {
-    v8::Local<v8::String> key;
-    if (!NewString(isolate_, c.name).ToLocal(&key)) key = v8::String::Empty(isolate_);
-    keys.push_back(key);
+    keys.push_back(StringOrEmpty(isolate_, c.name));
   }
   Rows rows;
   rows.reserve(array->Length());
@@ -436,12 +435,6 @@ namespace sprocket::runtime::js {
 
 namespace {
 
-v8::Local<v8::String> Name(v8::Isolate* isolate, std::string_view text) {
-  v8::Local<v8::String> s;
-  if (!NewString(isolate, text).ToLocal(&s)) return v8::String::Empty(isolate);
-  return s;
-}
-
 // A row as a plain object, column → value (types as for ANY).
 Result<v8::Local<v8::Value>> RowToJs(v8::Local<v8::Context> context, const RowData* row) {
   v8::Isolate* isolate = context->GetIsolate();
@@ -449,7 +442,7 @@ Result<v8::Local<v8::Value>> RowToJs(v8::Local<v8::Context> context, const RowDa
   v8::Local<v8::Object> object = v8::Object::New(isolate);
   for (size_t i = 0; i < row->values.size() && i < row->columns->size(); ++i) {
     SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> v, ToJs(context, row->values[i], SqlType::kAny));
-    if (object->Set(context, Name(isolate, (*row->columns)[i]), v).IsNothing()) {
+    if (object->Set(context, StringOrEmpty(isolate, (*row->columns)[i]), v).IsNothing()) {
       return Status(StatusCode::kInternal, "could not build a row object");
     }
   }
@@ -479,7 +472,7 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
   v8::Isolate* isolate = isolate_;
   v8::Local<v8::Object> ctx = v8::Object::New(isolate);
   auto set = [&](std::string_view key, v8::Local<v8::Value> value) {
-    return ctx->Set(context, Name(isolate, key), value).FromMaybe(false);
+    return ctx->Set(context, StringOrEmpty(isolate, key), value).FromMaybe(false);
   };
   SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> new_row, RowToJs(context, trigger.new_row));
   SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> old_row, RowToJs(context, trigger.old_row));
@@ -487,7 +480,8 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
   SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> old_table, RowsToJs(context, trigger.old_table));
   v8::Local<v8::Array> argv = v8::Array::New(isolate, static_cast<int>(trigger.argv.size()));
   for (size_t i = 0; i < trigger.argv.size(); ++i) {
-    if (argv->Set(context, static_cast<uint32_t>(i), Name(isolate, trigger.argv[i])).IsNothing()) {
+    if (argv->Set(context, static_cast<uint32_t>(i), StringOrEmpty(isolate, trigger.argv[i]))
+            .IsNothing()) {
       return Status(StatusCode::kInternal, "could not build TG_ARGV");
     }
   }
@@ -495,22 +489,28 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
   v8::Local<v8::Value> db;
   v8::Local<v8::Value> log;
   v8::Local<v8::Value> session;
-  if (!context->Global()->Get(context, Name(isolate, "sprocket")).ToLocal(&sprocket_object) ||
+  if (!context->Global()
+           ->Get(context, StringOrEmpty(isolate, "sprocket"))
+           .ToLocal(&sprocket_object) ||
       !sprocket_object->IsObject() ||
-      !sprocket_object.As<v8::Object>()->Get(context, Name(isolate, "db")).ToLocal(&db) ||
-      !sprocket_object.As<v8::Object>()->Get(context, Name(isolate, "log")).ToLocal(&log)) {
+      !sprocket_object.As<v8::Object>()->Get(context, StringOrEmpty(isolate, "db")).ToLocal(&db) ||
+      !sprocket_object.As<v8::Object>()
+           ->Get(context, StringOrEmpty(isolate, "log"))
+           .ToLocal(&log)) {
     return Status(StatusCode::kInternal, What() + ": the sprocket object is missing");
   }
   CallContext* outer = current_;
   current_ = &call;  // sprocket.session reads the call in progress
-  bool has_session =
-      sprocket_object.As<v8::Object>()->Get(context, Name(isolate, "session")).ToLocal(&session);
+  bool has_session = sprocket_object.As<v8::Object>()
+                         ->Get(context, StringOrEmpty(isolate, "session"))
+                         .ToLocal(&session);
   current_ = outer;
-  bool ok = set("NEW", new_row) && set("OLD", old_row) && set("TG_OP", Name(isolate, trigger.op)) &&
-            set("TG_WHEN", Name(isolate, trigger.when)) &&
-            set("TG_LEVEL", Name(isolate, trigger.level)) &&
-            set("TG_NAME", Name(isolate, trigger.name)) &&
-            set("TG_TABLE_NAME", Name(isolate, trigger.table)) && set("TG_ARGV", argv) &&
+  bool ok = set("NEW", new_row) && set("OLD", old_row) &&
+            set("TG_OP", StringOrEmpty(isolate, trigger.op)) &&
+            set("TG_WHEN", StringOrEmpty(isolate, trigger.when)) &&
+            set("TG_LEVEL", StringOrEmpty(isolate, trigger.level)) &&
+            set("TG_NAME", StringOrEmpty(isolate, trigger.name)) &&
+            set("TG_TABLE_NAME", StringOrEmpty(isolate, trigger.table)) && set("TG_ARGV", argv) &&
             set("TG_DEPTH", v8::Integer::New(isolate, trigger.depth)) &&
             set("NEW_TABLE", new_table) && set("OLD_TABLE", old_table) && set("db", db) &&
             set("log", log) && (!has_session || set("session", session));
@@ -532,7 +532,7 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
   const RowData* base = trigger.new_row != nullptr ? trigger.new_row : trigger.old_row;
   if (value->IsUndefined()) {
     v8::Local<v8::Value> current;
-    if (!ctx->Get(context, Name(isolate, "NEW")).ToLocal(&current)) return StoppedStatus();
+    if (!ctx->Get(context, StringOrEmpty(isolate, "NEW")).ToLocal(&current)) return StoppedStatus();
     value = trigger.new_row != nullptr ? current : old_row;
     if (value->IsNull()) {
       out.outcome = TriggerResult::Outcome::kSkip;
@@ -550,7 +550,7 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
   v8::TryCatch try_catch(isolate);
   for (const std::string& column : *base->columns) {
     v8::Local<v8::Value> cell;
-    if (!row->Get(context, Name(isolate, column)).ToLocal(&cell)) {
+    if (!row->Get(context, StringOrEmpty(isolate, column)).ToLocal(&cell)) {
       return ErrorFrom(try_catch, context, window_sequence_);
     }
     auto v = FromJs(context, cell, SqlType::kAny);

@@ -178,6 +178,4 @@ clockid_t CurrentThreadClock() {
   return clock;
 }
 
-uintptr_t CurrentThreadStackLimit() { return GuestStackLimit(); }
-
 }  // namespace sprocket::runtime::js

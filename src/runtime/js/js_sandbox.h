@@ -100,11 +100,6 @@ class Watchdog {
 // The CPU clock of the calling thread (cached per thread).
 clockid_t CurrentThreadClock();
 
-// The lowest stack address V8 may use on the calling thread: the thread's stack bottom
-// plus a reserve for the native frames (SQLite, the host API) that run below JavaScript
-// (common/stack.h).
-uintptr_t CurrentThreadStackLimit();
-
 }  // namespace sprocket::runtime::js
 
 #endif  // SPROCKET_RUNTIME_JS_JS_SANDBOX_H_
