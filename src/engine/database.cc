@@ -4,7 +4,7 @@
 
 #include "engine/database_state.h"
 #include "engine/session_impl.h"
-#include "runtime/js/js_version.h"
+#include "runtime/builtin_runtimes.h"
 #include "sprocket/sprocket.hpp"
 
 namespace sprocket {
@@ -42,7 +42,9 @@ const std::string& Database::path() const { return state_->path(); }
 const Options& Database::options() const { return state_->options(); }
 
 std::vector<std::string> Database::EngineVersions() {
-  return {std::string("SQLite ") + sqlite3_libversion(), runtime::V8VersionString()};
+  std::vector<std::string> versions = {std::string("SQLite ") + sqlite3_libversion()};
+  for (std::string& v : runtime::BuiltinEngineVersions()) versions.push_back(std::move(v));
+  return versions;
 }
 
 const char* Database::Version() { return "0.1.0"; }

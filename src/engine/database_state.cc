@@ -7,8 +7,7 @@
 
 #include "catalog/catalog.h"
 #include "common/sqlite_util.h"
-#include "runtime/js/js_runtime.h"
-#include "runtime/sql/sql_runtime.h"
+#include "runtime/builtin_runtimes.h"
 
 namespace sprocket {
 
@@ -27,9 +26,8 @@ DatabaseState::DatabaseState(std::string path, Options options)
   } else {
     open_name_ = path_;
   }
-  // Distinct names: these registrations cannot collide.
-  (void)runtimes_.Register(runtime::NewSqlRuntime());
-  (void)runtimes_.Register(runtime::NewJsRuntime());
+  // The built-in languages have distinct names: registering them cannot fail.
+  (void)runtime::RegisterBuiltinRuntimes(runtimes_);
 }
 
 DatabaseState::~DatabaseState() { sqlite3_close_v2(anchor_); }
