@@ -6,6 +6,7 @@
 
 #include "common/strings.h"
 #include "engine/session_impl.h"
+#include "engine/triggers.h"
 
 namespace sprocket {
 
@@ -74,12 +75,22 @@ Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql,
   // What a guest's query materialises outside its sandbox is bounded too.
   size_t budget = std::max<size_t>(static_cast<size_t>(entry.record->def.limits.max_memory_bytes),
                                    kMinResultBudget);
-  Status st = CollectRows(db, stmt, out, budget);
-  if (st.code() == StatusCode::kResourceExhausted &&
-      st.message().rfind("the query result is larger than", 0) == 0) {
-    st = st.WithContext(Subject(caller));
-  } else if (!st.ok()) {
-    st = session_.ErrorFor(sqlite3_errcode(db), sql);
+  auto collect = [&](ResultSet* rows) -> Status {
+    Status st = CollectRows(db, stmt, rows, budget);
+    if (st.code() == StatusCode::kResourceExhausted &&
+        st.message().rfind("the query result is larger than", 0) == 0) {
+      return st.WithContext(Subject(caller));
+    }
+    if (!st.ok()) return session_.ErrorFor(sqlite3_errcode(db), sql);
+    return st;
+  };
+  Status st;
+  if (sqlite3_stmt_readonly(stmt)) {
+    st = collect(out);
+  } else {
+    TriggerEngine& triggers = session_.triggers();
+    triggers.ClearChangesOverride();
+    st = triggers.active() ? triggers.Run(sql, stmt, params, out, collect) : collect(out);
   }
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);

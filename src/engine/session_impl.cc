@@ -13,6 +13,7 @@
 #include "engine/host_api_impl.h"
 #include "engine/statement_impl.h"
 #include "engine/table_function.h"
+#include "engine/triggers.h"
 #include "engine/virtual_tables.h"
 #include "sql/lexer.h"
 #include "sql/parser.h"
@@ -20,10 +21,14 @@
 namespace sprocket {
 
 SessionImpl::SessionImpl(DatabaseState& state)
-    : state_(state), host_(std::make_unique<HostApiImpl>(*this)) {}
+    : state_(state),
+      host_(std::make_unique<HostApiImpl>(*this)),
+      triggers_(std::make_unique<TriggerEngine>(*this)) {}
 
 SessionImpl::~SessionImpl() {
   data_version_stmt_.reset();
+  if (triggers_ != nullptr) triggers_->ReleaseInstances();
+  triggers_.reset();
   for (StmtPtr& stmt : savepoint_stmts_) stmt.reset();
   ReleaseInstances();
   // Statements cached by functions must be finalized before the connection closes.
@@ -37,6 +42,7 @@ Status SessionImpl::Open() {
   // Every few thousand VDBE steps: a guest call over its limits stops its SQL too.
   sqlite3_progress_handler(db_, 4096, &SessionImpl::Progress, this);
   SPROCKET_RETURN_IF_ERROR(RegisterVirtualTables(*this));
+  SPROCKET_RETURN_IF_ERROR(triggers_->Open());
   {
     EngineScope engine(*this);
     SPROCKET_ASSIGN_OR_RETURN(data_version_stmt_, PrepareOne(db_, "PRAGMA data_version"));
@@ -51,6 +57,27 @@ FunctionSlot* SessionImpl::current_guest() const {
 int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a2, const char* db,
                            const char* inner) {
   SessionImpl* s = static_cast<SessionImpl*>(self);
+  // The TEMP triggers through which the trigger engine captures rows are the engine's
+  // own: what their programs do is allowed, and nobody else may touch them.
+  constexpr std::string_view kEngineTrigger = "_sprocket_";
+  if (inner != nullptr && std::string_view(inner).rfind(kEngineTrigger, 0) == 0) return SQLITE_OK;
+  if (!s->frames_.empty() && s->frames_.back() == nullptr) return SQLITE_OK;  // the engine
+  if (action == SQLITE_FUNCTION && a2 != nullptr && EqualsIgnoreCase(a2, "_sprocket_row")) {
+    if (!s->denial_) {
+      s->denial_ = security::AuthDecision{false, "permission denied: _sprocket_row is internal",
+                                          "", ""};
+    }
+    return SQLITE_DENY;
+  }
+  if ((action == SQLITE_CREATE_TEMP_TRIGGER || action == SQLITE_DROP_TEMP_TRIGGER ||
+       action == SQLITE_CREATE_TRIGGER || action == SQLITE_DROP_TRIGGER) &&
+      a1 != nullptr && StartsWithIgnoreCase(a1, kEngineTrigger)) {
+    if (!s->denial_) {
+      s->denial_ = security::AuthDecision{
+          false, "permission denied: trigger names starting with _sprocket_ are reserved", "", ""};
+    }
+    return SQLITE_DENY;
+  }
   security::AuthRequest request{action, a1, a2, db, inner};
   security::AuthDecision decision;
   if (s->frames_.empty()) {
@@ -217,13 +244,21 @@ Result<StmtPtr> SessionImpl::PrepareChecked(std::string_view sql, sql::Position 
 // --- catalog synchronisation --------------------------------------------------------
 
 Status SessionImpl::SyncCatalog() {
+  SPROCKET_RETURN_IF_ERROR(SyncSnapshot());
+  return triggers_->Refresh();
+}
+
+Status SessionImpl::SyncSnapshot() {
   bool check = catalog_pending_ || snapshot_ == nullptr;
   {
     EngineScope engine(*this);
     sqlite3_stmt* dv = data_version_stmt_.get();
     if (sqlite3_step(dv) == SQLITE_ROW) {
       int64_t v = sqlite3_column_int64(dv, 0);
-      if (v != data_version_) check = true;
+      if (v != data_version_) {
+        check = true;
+        triggers_->MarkStale();  // another connection may have changed the schema
+      }
       data_version_ = v;
     }
     sqlite3_reset(dv);
@@ -248,6 +283,9 @@ Status SessionImpl::SyncCatalog() {
       // Compiled code of definitions no longer in the catalog is dropped.
       std::vector<std::string> keys;
       for (const catalog::FunctionRecord& f : snapshot->functions()) keys.push_back(f.CompileKey());
+      for (const catalog::TriggerRecord& t : snapshot->triggers()) {
+        if (t.is_inline()) keys.push_back(InlineTriggerFunction(t).CompileKey());
+      }
       state_.RetainCompiled(keys);
     }
     return ApplySnapshot(std::move(snapshot));
@@ -260,6 +298,7 @@ bool SessionImpl::IsTableFunction(std::string_view name) const {
 }
 
 void SessionImpl::ReleaseInstances() {
+  if (triggers_ != nullptr) triggers_->ReleaseInstances();
   for (auto& [name, slot] : slots_) {
     FunctionEntry* entry = slot->entry.get();
     if (entry != nullptr && entry->instance != nullptr) {
@@ -316,25 +355,8 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
       slot->entry->record = record;  // same definition, now in the new snapshot
       continue;
     }
-    auto entry = std::make_unique<FunctionEntry>();
-    entry->record = record;
-    entry->capabilities = std::move(caps);
+    std::unique_ptr<FunctionEntry> entry = MakeEntry(record, std::move(caps));
     entry->fingerprint = std::move(fingerprint);
-    runtime::LanguageRuntime* rt = state_.runtimes().Find(record->def.language);
-    if (rt == nullptr) {
-      entry->compile_error =
-          Status(StatusCode::kNotSupported, "function \"" + record->def.name + "\" is written in " +
-                                                record->def.language +
-                                                ", which this build of Sprocket does not have");
-    } else {
-      auto compiled = state_.Compile(record->CompileKey(), record->def, *rt);
-      if (compiled.ok()) {
-        entry->compiled = std::move(compiled->function);
-        entry->compiled_id = compiled->id;
-      } else {
-        entry->compile_error = compiled.status();
-      }
-    }
     if (slot->entry != nullptr && slot->entry->instance != nullptr) {
       state_.pool().Give(slot->entry->compiled_id, std::move(slot->entry->instance));
     }
@@ -361,7 +383,36 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
     table_modules_ = std::move(table_functions);
   }
   snapshot_ = std::move(snapshot);
-  return Status::Ok();
+  return triggers_->Apply(*snapshot_);
+}
+
+std::unique_ptr<FunctionEntry> SessionImpl::MakeEntry(const catalog::FunctionRecord* record,
+                                                      security::CapabilitySet capabilities) {
+  auto entry = std::make_unique<FunctionEntry>();
+  entry->record = record;
+  entry->capabilities = std::move(capabilities);
+  runtime::LanguageRuntime* rt = state_.runtimes().Find(record->def.language);
+  if (rt == nullptr) {
+    entry->compile_error =
+        Status(StatusCode::kNotSupported, "function \"" + record->def.name + "\" is written in " +
+                                              record->def.language +
+                                              ", which this build of Sprocket does not have");
+    return entry;
+  }
+  auto compiled = state_.Compile(record->CompileKey(), record->def, *rt);
+  if (compiled.ok()) {
+    entry->compiled = std::move(compiled->function);
+    entry->compiled_id = compiled->id;
+  } else {
+    entry->compile_error = compiled.status();
+  }
+  return entry;
+}
+
+FunctionSlot* SessionImpl::FindSlot(std::string_view name) const {
+  auto it = slots_.find(ToLower(name));
+  if (it == slots_.end() || it->second->entry == nullptr) return nullptr;
+  return it->second.get();
 }
 
 Status SessionImpl::RegisterSlot(FunctionSlot* slot, bool remove) {
@@ -406,7 +457,7 @@ Status SessionImpl::Atomically(const std::function<Status()>& body) {
 }
 
 bool SessionImpl::MayRunFunctions(const sql::ParsedStatement& statement) const {
-  if (slots_.empty()) return false;
+  if (slots_.empty() && !triggers_->active()) return false;
   const auto* plain = std::get_if<sql::PlainStatement>(&statement.node);
   if (plain == nullptr || plain->kind != sql::PlainKind::kOther) return false;
   std::string_view text = Trim(statement.text);
@@ -475,9 +526,15 @@ Status SessionImpl::RunPlain(const sql::ParsedStatement& statement,
       if (rc != SQLITE_OK) return ErrorFor(rc);
     }
     function_error_.reset();
-    Status st = CollectRows(db_, stmt.get(), out);
-    if (!st.ok()) return ErrorFor(sqlite3_errcode(db_), statement.text, statement.position);
-    return st;
+    auto collect = [&](ResultSet* rows) -> Status {
+      Status st = CollectRows(db_, stmt.get(), rows);
+      if (!st.ok()) return ErrorFor(sqlite3_errcode(db_), statement.text, statement.position);
+      return st;
+    };
+    if (sqlite3_stmt_readonly(stmt.get())) return collect(out);
+    triggers_->ClearChangesOverride();
+    if (!triggers_->active()) return collect(out);
+    return triggers_->Run(statement.text, stmt.get(), params, out, collect);
   };
   if (plain.kind == sql::PlainKind::kRenameTable && IsTableFunction(plain.new_name)) {
     return Status(StatusCode::kAlreadyExists,
@@ -492,14 +549,18 @@ Status SessionImpl::RunPlain(const sql::ParsedStatement& statement,
     case sql::PlainKind::kRenameTable:
     case sql::PlainKind::kRenameColumn:
       follows = !snapshot_->TriggersOn(plain.table).empty();
+      triggers_->MarkStale();
       break;
     case sql::PlainKind::kBegin:
     case sql::PlainKind::kCommit:
     case sql::PlainKind::kRollback:
-      // A rollback may undo this session's catalog changes; check at the next statement.
+      // A rollback may undo this session's catalog changes (and the TEMP triggers of the
+      // trigger engine); check at the next statement.
       catalog_pending_ = true;
+      triggers_->MarkStale();
       break;
     default:
+      if (!MayRunFunctions(statement)) triggers_->MarkStale();  // DDL may change tables
       break;
   }
   if (!follows) {

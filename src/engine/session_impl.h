@@ -26,6 +26,7 @@
 namespace sprocket {
 
 class HostApiImpl;
+class TriggerEngine;
 
 // Hashes std::string and std::string_view alike, so maps keyed by std::string can be
 // searched with a string_view without allocating.
@@ -183,6 +184,14 @@ class SessionImpl {
   // OK while the thread has more than half of NativeStackReserve() left.
   Status CheckStack(std::string_view function) const;
   HostApiImpl& host() { return *host_; }
+  TriggerEngine& triggers() { return *triggers_; }
+
+  // The function registered under `name` (case-insensitive), or nullptr.
+  FunctionSlot* FindSlot(std::string_view name) const;
+  // A session entry for `record` running with `capabilities`: compiled through the L2
+  // cache (a failure is kept in the entry and reported when it is called).
+  std::unique_ptr<FunctionEntry> MakeEntry(const catalog::FunctionRecord* record,
+                                           security::CapabilitySet capabilities);
 
  private:
   friend class Ddl;
@@ -194,6 +203,8 @@ class SessionImpl {
   Status RunStatementOnce(const sql::ParsedStatement& statement, const std::vector<Value>& params,
                           ResultSet* out);
   Status ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot);
+  // SyncCatalog without the trigger engine's refresh.
+  Status SyncSnapshot();
   Status RegisterSlot(FunctionSlot* slot, bool remove);
   Status RunPlain(const sql::ParsedStatement& statement, const std::vector<Value>& params,
                   ResultSet* out);
@@ -210,6 +221,7 @@ class SessionImpl {
   DatabaseState& state_;
   sqlite3* db_ = nullptr;
   std::unique_ptr<HostApiImpl> host_;
+  std::unique_ptr<TriggerEngine> triggers_;
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot_;
   std::map<std::string, std::unique_ptr<FunctionSlot>> slots_;  // by lower-case name
   std::vector<std::string> table_modules_;                      // lower-case names, sorted

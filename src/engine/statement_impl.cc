@@ -2,6 +2,7 @@
 
 #include "common/sqlite_util.h"
 #include "engine/session_impl.h"
+#include "engine/triggers.h"
 
 namespace sprocket {
 
@@ -33,6 +34,10 @@ class Statement::Impl {
   }
 
   Status Bind(int index, const Value& value) {
+    if (stmt_ && index >= 1 && index <= 32766) {
+      if (static_cast<int>(params_.size()) < index) params_.resize(index);
+      params_[index - 1] = value;
+    }
     if (stmt_) {
       int rc = BindValue(stmt_.get(), index, value);
       return rc == SQLITE_OK ? Status::Ok() : session_.ErrorFor(rc);
@@ -52,6 +57,13 @@ class Statement::Impl {
   }
 
   Result<bool> Step() {
+    if (materialized_) {
+      if (next_row_ < rows_.rows.size()) {
+        ++next_row_;
+        return true;
+      }
+      return false;
+    }
     if (!stmt_) {
       if (done_) return false;
       done_ = true;
@@ -62,6 +74,16 @@ class Statement::Impl {
     }
     if (!started_) {
       SPROCKET_RETURN_IF_ERROR(session_.SyncCatalog());
+      if (!sqlite3_stmt_readonly(stmt_.get()) && session_.triggers().active()) {
+        // A change with triggers runs through the session (the trigger engine may own
+        // its row loop); its rows are served from memory.
+        rows_ = ResultSet();
+        Status st = session_.Run(parsed_, params_, &rows_);
+        if (!st.ok()) return st;
+        materialized_ = true;
+        next_row_ = 0;
+        return Step();
+      }
       guarded_ = session_.MayRunFunctions(parsed_);
       if (guarded_) SPROCKET_RETURN_IF_ERROR(session_.BeginStatementSavepoint());
       started_ = true;
@@ -82,6 +104,7 @@ class Statement::Impl {
 
   Status Reset() {
     done_ = false;
+    materialized_ = false;
     if (stmt_) sqlite3_reset(stmt_.get());
     if (started_) return Finish(Status::Ok()).status();
     return Status::Ok();
@@ -105,12 +128,25 @@ class Statement::Impl {
     return false;
   }
 
-  int column_count() const { return stmt_ ? sqlite3_column_count(stmt_.get()) : 0; }
+  int column_count() const {
+    if (materialized_) return static_cast<int>(rows_.columns.size());
+    return stmt_ ? sqlite3_column_count(stmt_.get()) : 0;
+  }
   std::string column_name(int c) const {
+    if (materialized_) {
+      return c >= 0 && c < static_cast<int>(rows_.columns.size()) ? rows_.columns[c] : "";
+    }
     const char* n = stmt_ ? sqlite3_column_name(stmt_.get(), c) : nullptr;
     return n ? n : "";
   }
-  Value column(int c) const { return stmt_ ? ColumnValue(stmt_.get(), c) : Value(); }
+  Value column(int c) const {
+    if (materialized_) {
+      if (next_row_ == 0 || next_row_ > rows_.rows.size()) return Value();
+      const std::vector<Value>& row = rows_.rows[next_row_ - 1];
+      return c >= 0 && c < static_cast<int>(row.size()) ? row[c] : Value();
+    }
+    return stmt_ ? ColumnValue(stmt_.get(), c) : Value();
+  }
   int64_t rows_affected() const { return rows_.rows_affected; }
   std::string_view sql() const { return parsed_.text; }
 
@@ -123,6 +159,8 @@ class Statement::Impl {
   bool started_ = false;
   bool guarded_ = false;  // running inside the session's statement savepoint
   bool done_ = false;
+  bool materialized_ = false;  // rows_ holds the result (a change run with triggers)
+  size_t next_row_ = 0;        // rows of rows_ returned so far
 };
 
 Result<std::unique_ptr<Statement>> NewStatement(SessionImpl& session, sql::ParsedStatement parsed) {

@@ -1,0 +1,108 @@
+// The row loop the trigger engine owns for statements on tables with BEFORE ROW triggers
+// and views with INSTEAD OF triggers (DESIGN §3.3). Internal to the engine.
+#ifndef SPROCKET_ENGINE_ROW_LOOP_H_
+#define SPROCKET_ENGINE_ROW_LOOP_H_
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/triggers.h"
+#include "sql/lexer.h"
+
+namespace sprocket {
+
+// A statement the engine derived from the user's: its own values are bound by the names
+// :_sp0, :_sp1, … and the user's parameters by their name or number in the original.
+struct DerivedStatement {
+  StmtPtr stmt;
+  std::vector<int> ours;                  // parameter index of :_spK, 0 when absent
+  std::vector<std::pair<int, int>> user;  // (index here, index in the user's statement)
+  bool ready() const { return stmt != nullptr; }
+};
+
+// How one statement text runs (cached by text until the triggers change).
+struct StatementPlan {
+  TriggerTable* table = nullptr;  // the target, when it has triggers
+  sql::DmlOp op = sql::DmlOp::kInsert;
+  bool own_loop = false;        // BEFORE ROW / INSTEAD OF triggers: the engine writes rows
+  bool upsert_update = false;   // INSERT … ON CONFLICT DO UPDATE: UPDATE triggers fire too
+  bool emulate_upsert = false;  // … and BEFORE UPDATE ROW triggers: the engine resolves it
+  Status error;                 // why the own loop cannot run this statement
+  std::string text;             // the statement with every bare ? numbered
+  std::optional<sql::DmlStatement> dml;
+  std::vector<bool> set_columns;  // UPDATE (or the upsert's DO UPDATE): columns assigned
+
+  // Statements prepared on first use and reused by later executions. None is left busy
+  // while guest code runs, so a trigger may run the same statement again (recursion).
+  DerivedStatement source;         // the rows to insert / the rows to change
+  DerivedStatement defaults;       // INSERT: the omitted columns' defaults
+  bool volatile_defaults = false;  // evaluate them per row
+  DerivedStatement write;          // INSERT / DELETE: the per-row write
+  DerivedStatement returning;      // views: RETURNING over the trigger's row
+  DerivedStatement conflict;       // emulated upsert: the conflicting row
+  DerivedStatement upsert_new;     // emulated upsert: NEW from DO UPDATE SET
+  std::map<std::vector<bool>, DerivedStatement> updates;  // UPDATE writes by column set
+};
+
+// Runs one execution of a plan that needs the own loop.
+class RowLoop {
+ public:
+  RowLoop(TriggerEngine& engine, StatementPlan& plan, sqlite3_stmt* native,
+          const std::vector<Value>& params, ResultSet* out)
+      : engine_(engine), plan_(plan), native_(native), params_(params), out_(out) {}
+
+  Status Run();
+
+ private:
+  Status Insert();
+  Status Update();
+  Status Delete();
+
+  Status Prepare(DerivedStatement* d, const std::string& sql);
+  // Binds the user's parameters of `d`.
+  Status BindUser(DerivedStatement& d);
+  void BindOurs(DerivedStatement& d, size_t k, const Value& v);
+  // Steps `d` to the end, appending its rows to out_ (RETURNING); counts changes.
+  Status StepWrite(DerivedStatement& d, bool count_changes);
+  // Views: RETURNING evaluated over `row`.
+  Status ReturnFrom(const runtime::RowData& row);
+  Status WriteUpdate(const std::vector<Value>& key, const runtime::RowData& new_row,
+                     const std::vector<bool>& mask, const std::string& conflict);
+  // Runs a query to the end into `rows` (user parameters bound).
+  Status Materialize(DerivedStatement& d, std::vector<std::vector<Value>>* rows);
+  // The result's column names are those of `d` (RETURNING), once.
+  void SetColumns(DerivedStatement& d);
+  Status EmulatedUpsert(runtime::RowData& proposed, bool* handled);
+  Status ErrorFor(int rc);
+  std::string Target() const;  // "main"."t" AS "alias"
+  std::string Alias() const;
+  std::string KeyMatch(size_t first_param) const;  // alias.rowid = :_spN …
+  std::vector<Value> KeyOf(const std::vector<Value>& row, size_t offset) const;
+
+  TriggerEngine& engine_;
+  StatementPlan& plan_;
+  sqlite3_stmt* native_;
+  const std::vector<Value>& params_;
+  ResultSet* out_;
+  int64_t changes_ = 0;
+  int64_t last_rowid_ = 0;  // last_insert_rowid() as the statement leaves it
+  bool columns_set_ = false;
+};
+
+// The statement with every bare ? given its number (?N), so that clauses cut out of it
+// keep their parameters' numbers.
+std::string NumberParameters(std::string_view sql);
+
+// `text` with each qualified column reference `q.column` for which `replace` returns a
+// string replaced by it (parameters for NEW.x / OLD.x / excluded.x).
+std::string RewriteReferences(
+    const std::string& text,
+    const std::function<std::optional<std::string>(const sql::Token& qualifier,
+                                                   const std::string& column)>& replace);
+
+}  // namespace sprocket
+
+#endif  // SPROCKET_ENGINE_ROW_LOOP_H_

@@ -1,0 +1,737 @@
+#include "engine/triggers.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "common/strings.h"
+#include "engine/function_bridge.h"
+#include "engine/host_api_impl.h"
+#include "engine/row_loop.h"
+#include "engine/session_impl.h"
+#include "sql/lexer.h"
+
+namespace sprocket {
+
+namespace {
+
+constexpr size_t kMaxPlans = 256;
+constexpr int kValuesPerCall = 100;  // below SQLite's limit on function arguments
+constexpr const char* kTempPrefix = "_sprocket_";
+
+std::string Q(std::string_view name) { return QuoteIdentifier(name); }
+
+bool HasOp(const catalog::TriggerRecord& t, sql::DmlOp op) {
+  for (const sql::TriggerEvent& e : t.events) {
+    if (OpIndex(op) == static_cast<int>(e.op)) return true;
+  }
+  return false;
+}
+
+const sql::TriggerEvent* EventFor(const catalog::TriggerRecord& t, sql::DmlOp op) {
+  for (const sql::TriggerEvent& e : t.events) {
+    if (OpIndex(op) == static_cast<int>(e.op)) return &e;
+  }
+  return nullptr;
+}
+
+char AffinityOf(std::string_view declared) {
+  std::string t = ToUpper(declared);
+  if (t.find("INT") != std::string::npos) return 'I';
+  if (t.find("CHAR") != std::string::npos || t.find("CLOB") != std::string::npos ||
+      t.find("TEXT") != std::string::npos) {
+    return 'T';
+  }
+  if (t.empty() || t.find("BLOB") != std::string::npos) return 'B';
+  if (t.find("REAL") != std::string::npos || t.find("FLOA") != std::string::npos ||
+      t.find("DOUB") != std::string::npos) {
+    return 'R';
+  }
+  return 'N';
+}
+
+}  // namespace
+
+int OpIndex(sql::DmlOp op) {
+  switch (op) {
+    case sql::DmlOp::kInsert:
+      return static_cast<int>(sql::TriggerOp::kInsert);
+    case sql::DmlOp::kUpdate:
+      return static_cast<int>(sql::TriggerOp::kUpdate);
+    case sql::DmlOp::kDelete:
+      return static_cast<int>(sql::TriggerOp::kDelete);
+  }
+  return 0;
+}
+
+const char* OpName(sql::DmlOp op) {
+  switch (op) {
+    case sql::DmlOp::kInsert:
+      return "INSERT";
+    case sql::DmlOp::kUpdate:
+      return "UPDATE";
+    case sql::DmlOp::kDelete:
+      return "DELETE";
+  }
+  return "";
+}
+
+catalog::FunctionRecord InlineTriggerFunction(const catalog::TriggerRecord& t) {
+  catalog::FunctionRecord f;
+  f.def.name = t.name;
+  f.def.entry_point = t.name;
+  f.def.kind = runtime::FunctionKind::kTrigger;
+  f.def.language = t.language;
+  f.def.source = t.source;
+  f.def.source_line = t.source_line;
+  f.policy = t.policy;
+  return f;
+}
+
+int TriggerTable::ColumnIndex(std::string_view column) const {
+  for (size_t i = 0; i < columns->size(); ++i) {
+    if (EqualsIgnoreCase((*columns)[i], column)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+TriggerEngine::TriggerEngine(SessionImpl& session) : session_(session) {}
+
+TriggerEngine::~TriggerEngine() {
+  plans_.clear();
+  for (auto& t : triggers_) t->when_stmt.reset();
+}
+
+sqlite3* TriggerEngine::db() const { return session_.db(); }
+
+Status TriggerEngine::Open() {
+  int rc = sqlite3_create_function_v2(db(), "_sprocket_row", -1, SQLITE_UTF8, this,
+                                      &TriggerEngine::RowFunction, nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_create_function_v2(db(), "changes", 0, SQLITE_UTF8, this,
+                                    &TriggerEngine::ChangesFunction, nullptr, nullptr, nullptr);
+  }
+  if (rc != SQLITE_OK) return SqliteError(db(), rc);
+  return Status::Ok();
+}
+
+void TriggerEngine::ChangesFunction(sqlite3_context* ctx, int, sqlite3_value**) {
+  auto* self = static_cast<TriggerEngine*>(sqlite3_user_data(ctx));
+  sqlite3* db = self->db();
+  if (self->changes_override_ && sqlite3_total_changes64(db) == self->changes_override_->total) {
+    sqlite3_result_int64(ctx, self->changes_override_->changes);
+    return;
+  }
+  sqlite3_result_int64(ctx, sqlite3_changes64(db));
+}
+
+void TriggerEngine::ReleaseInstances() {
+  for (auto& t : triggers_) {
+    if (t->own == nullptr || t->own->entry == nullptr) continue;
+    FunctionEntry& entry = *t->own->entry;
+    if (entry.instance != nullptr) {
+      session_.state().pool().Give(entry.compiled_id, std::move(entry.instance));
+    }
+  }
+}
+
+Status TriggerEngine::Apply(const catalog::CatalogSnapshot& snapshot) {
+  ReleaseInstances();
+  plans_.clear();
+  hooks_.clear();
+  tables_.clear();
+  triggers_.clear();
+  snapshot_ = &snapshot;
+  stale_ = true;
+  for (const catalog::TriggerRecord& r : snapshot.triggers()) {
+    if (!r.enabled || r.timing == sql::TriggerTiming::kAfterCommit) continue;
+    auto slot = std::make_unique<TriggerSlot>();
+    slot->record = &r;
+    slot->prefix = "trigger " + Q(r.name) + " on " + Q(r.table) + ": ";
+    if (r.is_inline()) {
+      slot->own_record =
+          std::make_unique<catalog::FunctionRecord>(InlineTriggerFunction(r));
+      slot->own = std::make_unique<FunctionSlot>();
+      slot->own->session = &session_;
+      slot->own->name = r.name;
+      slot->own->entry = session_.MakeEntry(slot->own_record.get(),
+                                            snapshot.CapabilitiesOfTrigger(r.table, r.name));
+      slot->function = slot->own.get();
+    } else {
+      slot->function = session_.FindSlot(r.function);
+    }
+    std::string key = ToLower(r.table);
+    auto& table = tables_[key];
+    if (table == nullptr) {
+      table = std::make_unique<TriggerTable>();
+      table->name = r.table;
+      table->columns = std::make_shared<std::vector<std::string>>();
+    }
+    slot->table = table.get();
+    int timing = r.timing == sql::TriggerTiming::kBefore  ? kBeforeIdx
+                 : r.timing == sql::TriggerTiming::kAfter ? kAfterIdx
+                                                          : kInsteadIdx;
+    int level = r.level == sql::TriggerLevel::kRow ? kRowIdx : kStatementIdx;
+    for (const sql::TriggerEvent& e : r.events) {
+      table->lists[static_cast<int>(e.op)][timing][level].push_back(slot.get());
+    }
+    triggers_.push_back(std::move(slot));
+  }
+  for (auto& [key, table] : tables_) {
+    for (auto& by_op : table->lists) {
+      for (auto& by_timing : by_op) {
+        for (auto& list : by_timing) {
+          std::stable_sort(list.begin(), list.end(), [](const TriggerSlot* a, const TriggerSlot* b) {
+            return a->record->name < b->record->name;
+          });
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status TriggerEngine::LoadShape(TriggerTable& table) {
+  sqlite3* db = this->db();
+  table.exists = false;
+  table.is_view = false;
+  table.key.clear();
+  table.pk.clear();
+  auto columns = std::make_shared<std::vector<std::string>>();
+  table.generated.clear();
+  table.defaults.clear();
+  table.affinity.clear();
+  SPROCKET_ASSIGN_OR_RETURN(
+      ResultSet kind,
+      RunStatement(db,
+                   "SELECT type, wr FROM pragma_table_list WHERE schema = 'main' AND name = ?1 "
+                   "COLLATE NOCASE",
+                   {Value(table.name)}));
+  if (kind.rows.empty()) {
+    table.columns = std::move(columns);
+    return Status::Ok();
+  }
+  table.exists = true;
+  table.is_view = kind.rows[0][0].type() == ValueType::kText && kind.rows[0][0].text() == "view";
+  bool without_rowid = kind.rows[0][1].type() == ValueType::kInteger && kind.rows[0][1].integer();
+  SPROCKET_ASSIGN_OR_RETURN(
+      ResultSet info,
+      RunStatement(db,
+                   "SELECT name, type, dflt_value, pk, hidden FROM pragma_table_xinfo(?1, 'main') "
+                   "ORDER BY cid",
+                   {Value(table.name)}));
+  std::vector<std::pair<int64_t, int>> pk;
+  for (const std::vector<Value>& row : info.rows) {
+    int64_t hidden = row[4].type() == ValueType::kInteger ? row[4].integer() : 0;
+    if (hidden == 1) continue;  // a virtual table's hidden column
+    int index = static_cast<int>(columns->size());
+    columns->push_back(row[0].type() == ValueType::kText ? row[0].text() : "");
+    table.generated.push_back(hidden == 2 || hidden == 3);
+    table.defaults.push_back(row[2].type() == ValueType::kText ? row[2].text() : "");
+    table.affinity.push_back(AffinityOf(row[1].type() == ValueType::kText ? row[1].text() : ""));
+    if (row[3].type() == ValueType::kInteger && row[3].integer() > 0) {
+      pk.emplace_back(row[3].integer(), index);
+    }
+  }
+  std::sort(pk.begin(), pk.end());
+  table.columns = std::move(columns);
+  if (table.is_view) return Status::Ok();
+  if (without_rowid) {
+    for (const auto& [order, index] : pk) table.pk.push_back(index);
+    return Status::Ok();
+  }
+  for (const char* name : {"rowid", "_rowid_", "oid"}) {
+    if (table.ColumnIndex(name) < 0) {
+      table.key = name;
+      break;
+    }
+  }
+  if (table.key.empty()) {
+    // Every alias of the rowid is a column name: the INTEGER PRIMARY KEY is the rowid.
+    for (const auto& [order, index] : pk) table.pk.push_back(index);
+  }
+  return Status::Ok();
+}
+
+std::vector<std::string> TriggerEngine::DesiredTempTriggers() {
+  hooks_.clear();
+  std::vector<std::string> out;
+  for (auto& [key, table] : tables_) {
+    if (!table->exists || table->is_view) continue;
+    int ncols = static_cast<int>(table->columns->size());
+    for (sql::DmlOp op : {sql::DmlOp::kInsert, sql::DmlOp::kUpdate, sql::DmlOp::kDelete}) {
+      auto add = [&](TriggerSlot* trigger, const std::string& event, const std::string& when) {
+        Hook hook;
+        hook.trigger = trigger;
+        hook.table = table.get();
+        hook.op = op;
+        hook.ncols = ncols;
+        hook.has_old = op != sql::DmlOp::kInsert;
+        hook.has_new = op != sql::DmlOp::kDelete;
+        int k = static_cast<int>(hooks_.size());
+        hooks_.push_back(hook);
+        std::vector<std::string> values;
+        if (hook.has_old)
+          for (const std::string& c : *table->columns) values.push_back("OLD." + Q(c));
+        if (hook.has_new)
+          for (const std::string& c : *table->columns) values.push_back("NEW." + Q(c));
+        std::string calls;
+        for (size_t i = 0; i < values.size() || i == 0; i += kValuesPerCall) {
+          if (!calls.empty()) calls += ", ";
+          calls += "_sprocket_row(" + std::to_string(k) + ", " + std::to_string(i);
+          for (size_t j = i; j < values.size() && j < i + kValuesPerCall; ++j) {
+            calls += ", " + values[j];
+          }
+          calls += ")";
+        }
+        std::string sql = "CREATE TEMP TRIGGER " + Q(kTempPrefix + std::to_string(k)) +
+                          " AFTER " + event + " ON " + Q(table->name) + " FOR EACH ROW";
+        if (!when.empty()) sql += " WHEN (" + when + ")";
+        sql += " BEGIN SELECT " + calls + "; END";
+        out.push_back(std::move(sql));
+      };
+      for (TriggerSlot* t : table->Triggers(op, kAfterIdx, kRowIdx)) {
+        const sql::TriggerEvent* e = EventFor(*t->record, op);
+        std::string event = OpName(op);
+        if (e != nullptr && !e->columns.empty()) {
+          std::vector<std::string> quoted;
+          for (const std::string& c : e->columns) quoted.push_back(Q(c));
+          event += " OF " + Join(quoted, ", ");
+        }
+        std::string when = t->record->when;
+        if (!when.empty()) {
+          // OLD of an INSERT and NEW of a DELETE are null (PostgreSQL).
+          when = RewriteReferences(when, [&](const sql::Token& q, const std::string&) {
+            bool absent = q.Is("NEW")   ? op == sql::DmlOp::kDelete
+                          : q.Is("OLD") ? op == sql::DmlOp::kInsert
+                                        : false;
+            return absent ? std::optional<std::string>("NULL") : std::nullopt;
+          });
+        }
+        add(t, event, when);
+      }
+      if (!table->Triggers(op, kAfterIdx, kStatementIdx).empty()) add(nullptr, OpName(op), "");
+    }
+  }
+  return out;
+}
+
+Status TriggerEngine::InstallTempTriggers(const std::vector<std::string>& sql) {
+  sqlite3* db = this->db();
+  SessionImpl::EngineScope engine(session_);
+  SPROCKET_ASSIGN_OR_RETURN(
+      ResultSet existing,
+      RunStatement(db,
+                   "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND "
+                   "substr(name, 1, 10) = '_sprocket_'"));
+  for (const std::vector<Value>& row : existing.rows) {
+    if (row[0].type() != ValueType::kText) continue;
+    SPROCKET_RETURN_IF_ERROR(
+        RunStatement(db, "DROP TRIGGER IF EXISTS temp." + Q(row[0].text())).status());
+  }
+  installed_.clear();
+  for (auto& [key, table] : tables_) table->install_error = Status::Ok();
+  for (size_t k = 0; k < sql.size(); ++k) {
+    Status st = RunStatement(db, sql[k]).status();
+    if (!st.ok()) {
+      // The trigger no longer fits its table (a column it names was dropped): statements
+      // on the table fail with this error until the trigger is fixed.
+      Hook& hook = hooks_[k];
+      std::string who = hook.trigger != nullptr ? hook.trigger->prefix : "triggers on " + Q(hook.table->name) + ": ";
+      hook.table->install_error =
+          Status(StatusCode::kInvalidArgument, who + "cannot be installed: " + st.message());
+      continue;
+    }
+    installed_.push_back(sql[k]);
+  }
+  return Status::Ok();
+}
+
+Status TriggerEngine::Refresh() {
+  if (!stale_ || tables_.empty()) {
+    if (tables_.empty() && !installed_.empty()) {
+      SPROCKET_RETURN_IF_ERROR(InstallTempTriggers({}));
+    }
+    stale_ = false;
+    return Status::Ok();
+  }
+  SessionImpl::EngineScope engine(session_);
+  for (auto& [key, table] : tables_) SPROCKET_RETURN_IF_ERROR(LoadShape(*table));
+  for (auto& t : triggers_) {
+    t->update_of.clear();
+    t->when_stmt.reset();
+    t->when_ready = false;
+    const sql::TriggerEvent* e = EventFor(*t->record, sql::DmlOp::kUpdate);
+    if (e == nullptr) continue;
+    for (const std::string& c : e->columns) {
+      int index = t->table->ColumnIndex(c);
+      if (index >= 0) t->update_of.push_back(index);
+    }
+  }
+  plans_.clear();
+  std::vector<std::string> desired = DesiredTempTriggers();
+  bool same = desired == installed_;
+  if (same) {
+    SPROCKET_ASSIGN_OR_RETURN(
+        ResultSet count,
+        RunStatement(db(),
+                     "SELECT count(*) FROM temp.sqlite_master WHERE type = 'trigger' AND "
+                     "substr(name, 1, 10) = '_sprocket_'"));
+    same = count.rows[0][0].integer() == static_cast<int64_t>(installed_.size());
+  }
+  if (!same) SPROCKET_RETURN_IF_ERROR(InstallTempTriggers(desired));
+  stale_ = false;
+  return Status::Ok();
+}
+
+// --- capturing rows -------------------------------------------------------------------
+
+void TriggerEngine::RowFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  static_cast<TriggerEngine*>(sqlite3_user_data(ctx))->OnRow(argc, argv);
+}
+
+void TriggerEngine::OnRow(int argc, sqlite3_value** argv) {
+  if (argc < 2 || depth_ == 0) return;  // a row changed outside any statement we run
+  int64_t k = sqlite3_value_int64(argv[0]);
+  int64_t offset = sqlite3_value_int64(argv[1]);
+  if (k < 0 || k >= static_cast<int64_t>(hooks_.size())) return;
+  const Hook& hook = hooks_[k];
+  Frame& frame = *frames_[depth_ - 1];
+  int total = hook.ncols * ((hook.has_old ? 1 : 0) + (hook.has_new ? 1 : 0));
+  RowEvent& e = frame.partial;
+  if (offset == 0) {
+    e.hook = static_cast<int>(k);
+    e.old_row.columns = hook.table->columns;
+    e.new_row.columns = hook.table->columns;
+    e.old_row.values.clear();
+    e.new_row.values.clear();
+    frame.partial_filled = 0;
+  } else if (frame.partial_filled != offset || e.hook != k) {
+    return;
+  }
+  for (int i = 2; i < argc; ++i) {
+    int at = frame.partial_filled++;
+    Value v = ValueFromSqlite(argv[i]);
+    if (hook.has_old && at < hook.ncols) {
+      e.old_row.values.push_back(std::move(v));
+    } else {
+      e.new_row.values.push_back(std::move(v));
+    }
+  }
+  if (frame.partial_filled < total) return;
+  frame.partial_filled = -1;
+  if (hook.trigger != nullptr) {
+    frame.events.push_back(std::move(e));
+  } else {
+    Capture* c = CaptureFor(frame, hook.table, hook.op);
+    if (hook.has_old) c->old_rows.push_back(std::move(e.old_row));
+    if (hook.has_new) c->new_rows.push_back(std::move(e.new_row));
+  }
+  e = RowEvent();
+}
+
+TriggerEngine::Capture* TriggerEngine::CaptureFor(Frame& frame, TriggerTable* table,
+                                                  sql::DmlOp op) {
+  for (Capture& c : frame.captures) {
+    if (c.table == table && c.op == op) return &c;
+  }
+  frame.captures.push_back(Capture{table, op, {}, {}});
+  return &frame.captures.back();
+}
+
+// --- calling triggers -----------------------------------------------------------------
+
+Result<runtime::TriggerResult> TriggerEngine::Call(TriggerSlot& t, runtime::TriggerData& data) {
+  if (fatal_) return *fatal_;
+  if (stack_.size() >= static_cast<size_t>(kMaxDepth)) {
+    std::string chain;
+    for (const TriggerSlot* s : stack_) chain += s->record->name + " → ";
+    fatal_ = Status(StatusCode::kResourceExhausted,
+                    "trigger depth limit (" + std::to_string(kMaxDepth) + ") exceeded: " + chain +
+                        t.record->name);
+    return *fatal_;
+  }
+  FunctionSlot* slot = t.function;
+  if (slot == nullptr || slot->entry == nullptr) {
+    return Status(StatusCode::kNotFound,
+                  t.prefix + "function " + Q(t.record->function) + " does not exist");
+  }
+  FunctionEntry* entry = slot->entry.get();
+  Result<runtime::Instance*> instance = InstanceFor(session_, *slot);
+  if (!instance.ok()) return instance.status().WithContext(t.prefix.substr(0, t.prefix.size() - 2));
+  data.name = t.record->name;
+  data.table = t.record->table;
+  data.argv = t.record->arguments;
+  data.depth = static_cast<int>(stack_.size()) + 1;
+  for (const sql::Referencing& r : t.record->referencing) {
+    (r.is_new ? data.new_table_name : data.old_table_name) = r.name;
+  }
+  Result<runtime::TriggerResult> result = Status(StatusCode::kInternal, "not called");
+  stack_.push_back(&t);
+  ++calls_;
+  {
+    runtime::CallContext context(session_.host(), entry->record->def);
+    SessionImpl::GuestScope guest(session_, slot, &context);
+    result = (*instance)->CallTrigger(context, data);
+    if (guest.over_limit()) result = guest.LimitStatus();
+  }
+  stack_.pop_back();
+  if (entry->instance != nullptr && !entry->instance->healthy()) entry->instance.reset();
+  if (fatal_) return *fatal_;
+  if (!result.ok()) {
+    return Status(result.status().code(), t.prefix + result.status().message());
+  }
+  return result;
+}
+
+Result<bool> TriggerEngine::When(TriggerSlot& t, const runtime::RowData* new_row,
+                                 const runtime::RowData* old_row) {
+  const std::string& when = t.record->when;
+  if (when.empty()) return true;
+  TriggerTable& table = *t.table;
+  int ncols = static_cast<int>(table.columns->size());
+  if (!t.when_ready) {
+    t.when_columns.clear();
+    auto parameter = [&](const sql::Token& q, const std::string& column) {
+      int index = table.ColumnIndex(column);
+      if (index < 0 || !(q.Is("NEW") || q.Is("OLD"))) return std::optional<std::string>();
+      int n = index + (q.Is("NEW") ? 0 : ncols);
+      return std::optional<std::string>(":_sp" + std::to_string(n));
+    };
+    std::string sql = "SELECT (" + RewriteReferences(when, parameter) + ")";
+    SessionImpl::EngineScope engine(session_);
+    auto stmt = session_.PrepareChecked(sql);
+    if (!stmt.ok()) {
+      return Status(stmt.status().code(),
+                    t.prefix + "WHEN condition: " + stmt.status().message());
+    }
+    t.when_stmt = std::move(*stmt);
+    int count = sqlite3_bind_parameter_count(t.when_stmt.get());
+    for (int i = 1; i <= count; ++i) {
+      const char* name = sqlite3_bind_parameter_name(t.when_stmt.get(), i);
+      int n = name != nullptr && std::string_view(name).rfind(":_sp", 0) == 0 ? std::atoi(name + 4)
+                                                                              : -1;
+      t.when_columns.push_back(n);
+    }
+    t.when_ready = true;
+  }
+  sqlite3_stmt* stmt = t.when_stmt.get();
+  for (size_t i = 0; i < t.when_columns.size(); ++i) {
+    int n = t.when_columns[i];
+    const runtime::RowData* row = n < ncols ? new_row : old_row;
+    int column = n < ncols ? n : n - ncols;
+    Value v;
+    if (n >= 0 && row != nullptr && column < static_cast<int>(row->values.size())) {
+      v = row->values[column];
+    }
+    BindValue(stmt, static_cast<int>(i) + 1, v);
+  }
+  int rc = sqlite3_step(stmt);
+  bool holds = false;
+  if (rc == SQLITE_ROW) {
+    holds = sqlite3_column_type(stmt, 0) != SQLITE_NULL && sqlite3_column_double(stmt, 0) != 0.0;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    Status st = session_.ErrorFor(rc);
+    sqlite3_reset(stmt);
+    return Status(st.code(), t.prefix + "WHEN condition: " + st.message());
+  }
+  sqlite3_reset(stmt);
+  return holds;
+}
+
+Result<bool> TriggerEngine::FireRowTriggers(const std::vector<TriggerSlot*>& list, sql::DmlOp op,
+                                            const char* timing, runtime::RowData* new_row,
+                                            const runtime::RowData* old_row,
+                                            const std::vector<bool>* set_columns) {
+  for (TriggerSlot* t : list) {
+    if (op == sql::DmlOp::kUpdate && set_columns != nullptr && !t->update_of.empty()) {
+      bool listed = false;
+      for (int c : t->update_of) listed |= c < static_cast<int>(set_columns->size()) && (*set_columns)[c];
+      if (!listed) continue;
+    }
+    const runtime::RowData* when_new = op == sql::DmlOp::kDelete ? nullptr : new_row;
+    SPROCKET_ASSIGN_OR_RETURN(bool holds, When(*t, when_new, old_row));
+    if (!holds) continue;
+    runtime::TriggerData data;
+    data.when = timing;
+    data.level = "ROW";
+    data.op = OpName(op);
+    data.new_row = op == sql::DmlOp::kDelete ? nullptr : new_row;
+    data.old_row = old_row;
+    SPROCKET_ASSIGN_OR_RETURN(runtime::TriggerResult result, Call(*t, data));
+    if (result.outcome == runtime::TriggerResult::Outcome::kSkip) return false;
+    if (op != sql::DmlOp::kDelete && result.row.values.size() == new_row->values.size()) {
+      new_row->values = std::move(result.row.values);
+    }
+  }
+  return true;
+}
+
+Status TriggerEngine::FireStatementTriggers(TriggerTable& table, sql::DmlOp op, int timing) {
+  const std::vector<TriggerSlot*>& list = table.Triggers(op, timing, kStatementIdx);
+  if (list.empty()) return Status::Ok();
+  static const std::vector<runtime::RowData> kNone;
+  const std::vector<runtime::RowData>* new_rows = nullptr;
+  const std::vector<runtime::RowData>* old_rows = nullptr;
+  if (timing == kAfterIdx) {
+    Capture* c = depth_ > 0 ? CaptureFor(*frames_[depth_ - 1], &table, op) : nullptr;
+    if (op != sql::DmlOp::kDelete) new_rows = c != nullptr ? &c->new_rows : &kNone;
+    if (op != sql::DmlOp::kInsert) old_rows = c != nullptr ? &c->old_rows : &kNone;
+  }
+  for (TriggerSlot* t : list) {
+    runtime::TriggerData data;
+    data.when = timing == kBeforeIdx ? "BEFORE" : "AFTER";
+    data.level = "STATEMENT";
+    data.op = OpName(op);
+    data.new_table = new_rows;
+    data.old_table = old_rows;
+    SPROCKET_RETURN_IF_ERROR(Call(*t, data).status());
+  }
+  return Status::Ok();
+}
+
+Status TriggerEngine::FireQueued(Frame& frame) {
+  for (size_t i = 0; i < frame.events.size(); ++i) {
+    RowEvent& e = frame.events[i];
+    const Hook& hook = hooks_[e.hook];
+    runtime::TriggerData data;
+    data.when = "AFTER";
+    data.level = "ROW";
+    data.op = OpName(hook.op);
+    data.new_row = hook.has_new ? &e.new_row : nullptr;
+    data.old_row = hook.has_old ? &e.old_row : nullptr;
+    SPROCKET_RETURN_IF_ERROR(Call(*hook.trigger, data).status());
+  }
+  return Status::Ok();
+}
+
+// --- running statements ---------------------------------------------------------------
+
+std::shared_ptr<StatementPlan> TriggerEngine::PlanFor(std::string_view sql) {
+  auto it = plans_.find(std::string(sql));
+  if (it != plans_.end()) return it->second;
+  auto plan = std::make_shared<StatementPlan>();
+  std::optional<sql::DmlTarget> target = sql::PeekDmlTarget(sql);
+  if (target && (target->schema.empty() || EqualsIgnoreCase(target->schema, "main"))) {
+    auto t = tables_.find(ToLower(target->table));
+    if (t != tables_.end() && t->second->exists) plan->table = t->second.get();
+  }
+  if (plan->table != nullptr) {
+    TriggerTable& table = *plan->table;
+    plan->op = target->op;
+    plan->text = NumberParameters(sql);
+    auto parsed = sql::ParseDml(plan->text);
+    if (parsed.ok() && *parsed) plan->dml = std::move(**parsed);
+    const sql::DmlStatement* d = plan->dml ? &*plan->dml : nullptr;
+    int instead = table.is_view ? kInsteadIdx : kBeforeIdx;
+    bool row_triggers = !table.Triggers(plan->op, instead, kRowIdx).empty();
+    std::vector<bool> set(table.columns->size(), false);
+    auto mark = [&](const std::vector<sql::Assignment>& assignments) {
+      for (const sql::Assignment& a : assignments) {
+        for (const std::string& c : a.columns) {
+          int index = table.ColumnIndex(c);
+          if (index >= 0) set[index] = true;
+        }
+      }
+    };
+    auto any_fires = [&](const std::vector<TriggerSlot*>& list) {
+      for (const TriggerSlot* t : list) {
+        if (t->update_of.empty()) return true;
+        for (int c : t->update_of) {
+          if (set[c]) return true;
+        }
+      }
+      return false;
+    };
+    if (plan->op == sql::DmlOp::kInsert && d != nullptr) {
+      for (const sql::UpsertClause& u : d->upserts) {
+        if (!u.do_nothing) {
+          plan->upsert_update = true;
+          mark(u.set);
+        }
+      }
+      if (plan->upsert_update && !table.is_view &&
+          any_fires(table.Triggers(sql::DmlOp::kUpdate, kBeforeIdx, kRowIdx))) {
+        plan->emulate_upsert = true;
+      }
+    } else if (plan->op == sql::DmlOp::kUpdate && d != nullptr) {
+      mark(d->set);
+      if (!table.is_view) row_triggers = any_fires(table.Triggers(plan->op, kBeforeIdx, kRowIdx));
+    }
+    plan->set_columns = std::move(set);
+    plan->own_loop = row_triggers || plan->emulate_upsert;
+    if (plan->own_loop && d == nullptr) {
+      plan->error = Status(StatusCode::kNotSupported,
+                           "cannot run this statement with the triggers of " + Q(table.name) +
+                               ": " + (parsed.ok() ? "not a plain INSERT, UPDATE or DELETE"
+                                                   : parsed.status().message()));
+    }
+  }
+  if (plans_.size() >= kMaxPlans) plans_.clear();
+  plans_.emplace(std::string(sql), plan);
+  return plan;
+}
+
+Status TriggerEngine::Run(std::string_view sql, sqlite3_stmt* native,
+                          const std::vector<Value>& params, ResultSet* out,
+                          const std::function<Status(ResultSet*)>& collect) {
+  changes_override_.reset();
+  std::shared_ptr<StatementPlan> plan = PlanFor(sql);
+  if (plan->table != nullptr && !plan->table->install_error.ok()) {
+    return plan->table->install_error;
+  }
+  // A function's statement on a table with triggers is undone as a whole when it fails,
+  // even if the function catches the error.
+  bool guarded = plan->table != nullptr && session_.current_guest() != nullptr;
+  if (guarded) SPROCKET_RETURN_IF_ERROR(session_.BeginStatementSavepoint());
+  if (frames_.size() <= depth_) frames_.push_back(std::make_unique<Frame>());
+  Frame& frame = *frames_[depth_];
+  frame.events.clear();
+  frame.captures.clear();
+  frame.partial_filled = -1;
+  ++depth_;
+  uint64_t calls_before = calls_;
+  Status st = RunInner(*plan, native, params, out, collect);
+  --depth_;
+  frame.events.clear();
+  frame.captures.clear();
+  if (depth_ == 0) {
+    if (fatal_ && !st.ok()) st = *fatal_;
+    fatal_.reset();
+  }
+  if (guarded) st = session_.EndStatementSavepoint(st);
+  if (st.ok() && (calls_ != calls_before || plan->own_loop)) {
+    // What the triggers wrote does not change what the statement reports.
+    sqlite3_set_last_insert_rowid(db(), out->last_insert_rowid);
+    changes_override_ = ChangesOverride{out->rows_affected, sqlite3_total_changes64(db())};
+  }
+  return st;
+}
+
+Status TriggerEngine::RunInner(StatementPlan& plan, sqlite3_stmt* native,
+                               const std::vector<Value>& params, ResultSet* out,
+                               const std::function<Status(ResultSet*)>& collect) {
+  TriggerTable* table = plan.table;
+  if (table != nullptr) {
+    SPROCKET_RETURN_IF_ERROR(FireStatementTriggers(*table, plan.op, kBeforeIdx));
+    if (plan.upsert_update) {
+      SPROCKET_RETURN_IF_ERROR(FireStatementTriggers(*table, sql::DmlOp::kUpdate, kBeforeIdx));
+    }
+  }
+  if (plan.own_loop) {
+    SPROCKET_RETURN_IF_ERROR(plan.error);
+    SPROCKET_RETURN_IF_ERROR(RowLoop(*this, plan, native, params, out).Run());
+  } else {
+    SPROCKET_RETURN_IF_ERROR(collect(out));
+  }
+  SPROCKET_RETURN_IF_ERROR(FireQueued(*frames_[depth_ - 1]));
+  if (table != nullptr) {
+    if (plan.upsert_update) {
+      SPROCKET_RETURN_IF_ERROR(FireStatementTriggers(*table, sql::DmlOp::kUpdate, kAfterIdx));
+    }
+    SPROCKET_RETURN_IF_ERROR(FireStatementTriggers(*table, plan.op, kAfterIdx));
+  }
+  return Status::Ok();
+}
+
+}  // namespace sprocket

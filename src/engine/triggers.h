@@ -1,0 +1,215 @@
+// The trigger engine (DESIGN §3.2, §3.3): makes the catalog's triggers fire, with
+// PostgreSQL's semantics, for every statement a session runs — the user's, and the SQL
+// functions run through the host API.
+//
+// How rows reach triggers:
+//  - AFTER ROW events and the rows of statement-level transition sets are captured inside
+//    SQLite by TEMP triggers the engine installs on each connection ("_sprocket_N"; they
+//    call the internal function _sprocket_row). SQLite fires those for every route a row
+//    changes by — the statement itself, UPSERT, REPLACE, FOREIGN KEY actions — and
+//    evaluates WHEN and UPDATE OF natively. The events are queued in the frame of the
+//    statement in progress and fired, in row order, once the statement has written all
+//    its rows. A table with only AFTER triggers keeps SQLite's native DML path.
+//  - BEFORE ROW and INSTEAD OF triggers need the engine to own the row loop (row_loop.cc):
+//    it computes the rows the statement would change with a SELECT built from the
+//    statement's own clauses (sql/dml.h), calls the triggers per row and writes each
+//    final row through a prepared statement.
+//  - Statement-level triggers fire around the statement, with the captured rows.
+// Nested statements (a trigger's own writes) get frames of their own, so their AFTER
+// events complete within them, as in PostgreSQL.
+#ifndef SPROCKET_ENGINE_TRIGGERS_H_
+#define SPROCKET_ENGINE_TRIGGERS_H_
+
+#include <sqlite3.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "catalog/records.h"
+#include "common/sqlite_util.h"
+#include "runtime/runtime.h"
+#include "sprocket/sprocket.hpp"
+#include "sql/dml.h"
+
+namespace sprocket {
+
+class SessionImpl;
+struct FunctionSlot;
+struct TriggerTable;
+struct StatementPlan;
+
+enum TriggerTimingIndex { kBeforeIdx = 0, kAfterIdx = 1, kInsteadIdx = 2 };
+enum TriggerLevelIndex { kRowIdx = 0, kStatementIdx = 1 };
+
+int OpIndex(sql::DmlOp op);
+// An inline trigger's body as a function named after the trigger (DESIGN §3.2).
+catalog::FunctionRecord InlineTriggerFunction(const catalog::TriggerRecord& t);
+const char* OpName(sql::DmlOp op);  // "INSERT", "UPDATE", "DELETE"
+
+// One catalog trigger as this session runs it.
+struct TriggerSlot {
+  const catalog::TriggerRecord* record = nullptr;  // in the session's snapshot
+  TriggerTable* table = nullptr;
+  FunctionSlot* function = nullptr;  // what it calls (an inline trigger's own slot)
+  std::unique_ptr<FunctionSlot> own;  // inline triggers: their body, as a function
+  std::unique_ptr<catalog::FunctionRecord> own_record;
+  std::string prefix;  // `trigger "t" on "orders": ` before the errors it raises
+
+  // The WHEN condition as a query with NEW/OLD columns as parameters (BEFORE and
+  // INSTEAD OF triggers, whose rows the engine holds); prepared on first use.
+  StmtPtr when_stmt;
+  std::vector<int> when_columns;  // per parameter: column index, + ncols for OLD
+  bool when_ready = false;
+
+  // UPDATE OF columns (indexes into the table's columns), empty when not restricted.
+  std::vector<int> update_of;
+};
+
+// A table or view with triggers, as this session sees its shape.
+struct TriggerTable {
+  std::string name;  // as the catalog spells it
+  bool is_view = false;
+  bool exists = false;
+  std::shared_ptr<const std::vector<std::string>> columns;  // every column, in order
+  std::vector<bool> generated;                              // per column
+  std::vector<std::string> defaults;                        // DEFAULT text, "" when none
+  std::vector<char> affinity;  // 'I'nteger, 'R'eal, 'N'umeric, 'T'ext, 'B'lob (none)
+  std::string key;             // rowid tables: "rowid" (or _rowid_ / oid)
+  std::vector<int> pk;         // WITHOUT ROWID tables: primary key columns
+  // Enabled triggers by [op][timing][level], each list in name order.
+  std::vector<TriggerSlot*> lists[3][3][2];
+  // Set when one of its TEMP triggers could not be installed (say a column its WHEN names
+  // was dropped): statements on the table fail with it.
+  Status install_error;
+
+  const std::vector<TriggerSlot*>& Triggers(sql::DmlOp op, int timing, int level) const {
+    return lists[OpIndex(op)][timing][level];
+  }
+  int ColumnIndex(std::string_view column) const;  // -1 when absent
+};
+
+// An AFTER ROW event or a captured transition row.
+struct RowEvent {
+  int hook = 0;
+  runtime::RowData old_row;
+  runtime::RowData new_row;
+};
+
+class TriggerEngine {
+ public:
+  static constexpr int kMaxDepth = 32;
+
+  explicit TriggerEngine(SessionImpl& session);
+  ~TriggerEngine();
+
+  // Registers the internal SQL functions on the session's connection.
+  Status Open();
+
+  // Takes the snapshot's triggers (called when the session's catalog snapshot changes).
+  Status Apply(const catalog::CatalogSnapshot& snapshot);
+  // The database schema may have changed (DDL, another connection, a rollback): check the
+  // triggers' tables and the TEMP triggers before the next statement.
+  void MarkStale() { stale_ = true; }
+  // Brings the TEMP triggers up to date when marked stale.
+  Status Refresh();
+
+  // True when any trigger exists: statements then run through Run.
+  bool active() const { return !tables_.empty(); }
+
+  // Runs one statement that may change rows. `native` is the statement prepared by the
+  // caller (as the user or the calling function, so the authorizer has checked it) with
+  // `params` bound; `collect` runs it natively into `out` and maps its errors.
+  Status Run(std::string_view sql, sqlite3_stmt* native, const std::vector<Value>& params,
+             ResultSet* out, const std::function<Status(ResultSet*)>& collect);
+
+  // Gives the inline triggers' instances back to the pool (end of statement).
+  void ReleaseInstances();
+
+  // changes() as SQLite would report it had the statement's triggers been native: the
+  // rows the last statement changed itself.
+  void ClearChangesOverride() { changes_override_.reset(); }
+
+  // Used by the row loop.
+  SessionImpl& session() { return session_; }
+  sqlite3* db() const;
+  // Calls trigger `t` with `data` (depth filled in); errors are prefixed with the
+  // trigger's name and table. The depth limit is enforced here.
+  Result<runtime::TriggerResult> Call(TriggerSlot& t, runtime::TriggerData& data);
+  // Whether `t`'s WHEN condition holds for the rows (true when it has none).
+  Result<bool> When(TriggerSlot& t, const runtime::RowData* new_row,
+                    const runtime::RowData* old_row);
+  // Fires BEFORE ROW (or INSTEAD OF) triggers `list` in order for one row. Returns false
+  // when one of them skipped the row; `row` is updated with what they returned.
+  Result<bool> FireRowTriggers(const std::vector<TriggerSlot*>& list, sql::DmlOp op,
+                               const char* timing, runtime::RowData* new_row,
+                               const runtime::RowData* old_row,
+                               const std::vector<bool>* set_columns);
+  // Fires the statement-level triggers of `table` for `op` and `timing`, with the rows
+  // captured in the current frame for AFTER.
+  Status FireStatementTriggers(TriggerTable& table, sql::DmlOp op, int timing);
+
+ private:
+  struct Hook {
+    TriggerSlot* trigger = nullptr;  // null for a transition-set capture
+    TriggerTable* table = nullptr;
+    sql::DmlOp op = sql::DmlOp::kInsert;
+    int ncols = 0;
+    bool has_old = false;
+    bool has_new = false;
+  };
+  struct Capture {
+    TriggerTable* table = nullptr;
+    sql::DmlOp op = sql::DmlOp::kInsert;
+    std::vector<runtime::RowData> old_rows;
+    std::vector<runtime::RowData> new_rows;
+  };
+  struct Frame {
+    std::vector<RowEvent> events;
+    std::vector<Capture> captures;
+    RowEvent partial;  // an event whose values arrive in several calls (wide tables)
+    int partial_filled = -1;
+  };
+  friend class RowLoop;
+
+  static void RowFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv);
+  static void ChangesFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv);
+  void OnRow(int argc, sqlite3_value** argv);
+
+  Status LoadShape(TriggerTable& table);
+  std::vector<std::string> DesiredTempTriggers();
+  Status InstallTempTriggers(const std::vector<std::string>& sql);
+  std::shared_ptr<StatementPlan> PlanFor(std::string_view sql);
+  Status FireQueued(Frame& frame);
+  Capture* CaptureFor(Frame& frame, TriggerTable* table, sql::DmlOp op);
+  Status RunInner(StatementPlan& plan, sqlite3_stmt* native, const std::vector<Value>& params,
+                  ResultSet* out, const std::function<Status(ResultSet*)>& collect);
+
+  SessionImpl& session_;
+  const catalog::CatalogSnapshot* snapshot_ = nullptr;
+  std::vector<std::unique_ptr<TriggerSlot>> triggers_;
+  std::map<std::string, std::unique_ptr<TriggerTable>> tables_;  // by lower-case name
+  std::vector<Hook> hooks_;
+  std::vector<std::string> installed_;  // TEMP trigger SQL as installed
+  bool stale_ = true;
+  std::vector<std::unique_ptr<Frame>> frames_;  // by depth; kept between statements
+  size_t depth_ = 0;  // frames in use (frames_ keeps its buffers between statements)
+  std::vector<const TriggerSlot*> stack_;  // trigger calls in progress, outermost first
+  std::optional<Status> fatal_;            // the depth-limit error, passed up unchanged
+  uint64_t calls_ = 0;                     // trigger calls made, ever
+  std::unordered_map<std::string, std::shared_ptr<StatementPlan>> plans_;
+  struct ChangesOverride {
+    int64_t changes = 0;
+    int64_t total = 0;  // sqlite3_total_changes64 when it was set
+  };
+  std::optional<ChangesOverride> changes_override_;
+};
+
+}  // namespace sprocket
+
+#endif  // SPROCKET_ENGINE_TRIGGERS_H_
