@@ -54,6 +54,14 @@ Result<sqlite3*> OpenConnection(const DatabaseState& state) {
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, nullptr);
+  // Rows REPLACE deletes fire DELETE triggers (Sprocket's triggers see every route a row
+  // changes by); SQLite's own triggers may then recurse, up to its depth limit.
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, nullptr);
+  if (sqlite3_exec(db, "PRAGMA recursive_triggers = ON", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    Status st = SqliteError(db, sqlite3_errcode(db));
+    sqlite3_close_v2(db);
+    return st;
+  }
   return db;
 }
 

@@ -12,6 +12,7 @@ namespace sprocket {
 
 namespace {
 constexpr size_t kMaxCachedStatements = 64;
+constexpr size_t kMaxInsertParameters = 32766;
 // A guest query's rows are held in memory before the guest sees them: at most the
 // function's memory limit, and never less than this.
 constexpr size_t kMinResultBudget = 64 << 20;
@@ -35,7 +36,10 @@ Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql,
   sqlite3_stmt* stmt = nullptr;
   StmtPtr temporary;
   auto it = entry.statements.find(sql);
-  if (it != entry.statements.end() && !sqlite3_stmt_busy(it->second.get())) {
+  bool in_use = it != entry.statements.end() &&
+                (sqlite3_stmt_busy(it->second.get()) ||
+                 std::find(active_.begin(), active_.end(), it->second.get()) != active_.end());
+  if (it != entry.statements.end() && !in_use) {
     stmt = it->second.get();  // checked when it was prepared, for these capabilities
   } else {
     security::AuthDecision refusal;
@@ -58,6 +62,13 @@ Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql,
       stmt = temporary.get();
     }
   }
+  // Until it is reset, the statement is this call's, even while the triggers it fired run
+  // (and may run the same SQL again).
+  active_.push_back(stmt);
+  struct Release {
+    std::vector<sqlite3_stmt*>& active;
+    ~Release() { active.pop_back(); }
+  } release{active_};
   int count = sqlite3_bind_parameter_count(stmt);
   if (static_cast<int>(params.size()) > count) {
     sqlite3_reset(stmt);
@@ -120,15 +131,6 @@ Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
     return Status(StatusCode::kInvalidArgument,
                   "insert into \"" + std::string(table) + "\" needs at least one column");
   }
-  std::string sql = "INSERT INTO " + QuoteIdentifier(table) + " (";
-  std::string values;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (i) sql += ", ", values += ", ";
-    sql += QuoteIdentifier(columns[i]);
-    values += "?" + std::to_string(i + 1);
-  }
-  sql += ") VALUES (" + values + ")";
-  runtime::ExecResult total;
   for (const std::vector<Value>& row : rows) {
     if (row.size() != columns.size()) {
       return Status(StatusCode::kInvalidArgument, "insert into \"" + std::string(table) +
@@ -136,8 +138,33 @@ Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
                                                       std::to_string(row.size()) + " values for " +
                                                       std::to_string(columns.size()) + " columns");
     }
+  }
+  std::string head = "INSERT INTO " + QuoteIdentifier(table) + " (";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) head += ", ";
+    head += QuoteIdentifier(columns[i]);
+  }
+  head += ") VALUES ";
+  // The rows of one call are one statement (its triggers see one statement), in as few
+  // statements as SQLite's parameter limit allows.
+  size_t per_statement = std::max<size_t>(1, kMaxInsertParameters / columns.size());
+  runtime::ExecResult total;
+  std::vector<Value> params;
+  for (size_t first = 0; first < rows.size(); first += per_statement) {
+    size_t count = std::min(per_statement, rows.size() - first);
+    std::string sql = head;
+    params.clear();
+    for (size_t r = 0; r < count; ++r) {
+      sql += r ? ", (" : "(";
+      for (size_t i = 0; i < columns.size(); ++i) {
+        if (i) sql += ", ";
+        params.push_back(rows[first + r][i]);
+        sql += "?" + std::to_string(params.size());
+      }
+      sql += ")";
+    }
     ResultSet out;
-    SPROCKET_RETURN_IF_ERROR(Run(caller, sql, row, &out));
+    SPROCKET_RETURN_IF_ERROR(Run(caller, sql, params, &out));
     total.rows_affected += out.rows_affected;
     total.last_insert_rowid = out.last_insert_rowid;
   }

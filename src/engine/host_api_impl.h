@@ -3,6 +3,10 @@
 #ifndef SPROCKET_ENGINE_HOST_API_IMPL_H_
 #define SPROCKET_ENGINE_HOST_API_IMPL_H_
 
+#include <sqlite3.h>
+
+#include <vector>
+
 #include "runtime/host_api.h"
 
 namespace sprocket {
@@ -36,6 +40,7 @@ class HostApiImpl : public runtime::HostApi {
   Status DenyAmbient(FunctionSlot* caller, std::string_view what);
 
   SessionImpl& session_;
+  std::vector<sqlite3_stmt*> active_;  // statements Run is using, innermost last
 };
 
 }  // namespace sprocket

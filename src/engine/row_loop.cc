@@ -243,22 +243,28 @@ Status RowLoop::StepWrite(DerivedStatement& d, bool count_changes) {
   }
 }
 
-Status RowLoop::ReturnFrom(const runtime::RowData& row) {
+Status RowLoop::PrepareViewReturning() {
   const sql::DmlStatement& d = *plan_.dml;
-  if (d.returning_text.empty()) return Status::Ok();
+  const TriggerTable& t = *plan_.table;
+  if (!t.is_view || d.returning_text.empty()) return Status::Ok();
   if (!plan_.returning.ready()) {
     std::string sql = "SELECT " + d.returning_text + " FROM (SELECT ";
-    for (size_t c = 0; c < row.columns->size(); ++c) {
+    for (size_t c = 0; c < t.columns->size(); ++c) {
       if (c) sql += ", ";
-      sql += P(c) + " AS " + Q((*row.columns)[c]);
+      sql += P(c) + " AS " + Q((*t.columns)[c]);
     }
     sql += ") AS " + Alias();
     SPROCKET_RETURN_IF_ERROR(Prepare(&plan_.returning, sql));
   }
+  SetColumns(plan_.returning);
+  return Status::Ok();
+}
+
+Status RowLoop::ReturnFrom(const runtime::RowData& row) {
+  if (!plan_.returning.ready()) return Status::Ok();
   DerivedStatement& r = plan_.returning;
   for (size_t c = 0; c < row.values.size(); ++c) BindOurs(r, c, row.values[c]);
   SPROCKET_RETURN_IF_ERROR(BindUser(r));
-  SetColumns(r);
   return StepWrite(r, false);
 }
 
@@ -295,6 +301,7 @@ Status RowLoop::Run() {
   out_->rows.clear();
   out_->columns.clear();
   last_rowid_ = sqlite3_last_insert_rowid(db);
+  SPROCKET_RETURN_IF_ERROR(PrepareViewReturning());
   Status st;
   switch (plan_.op) {
     case sql::DmlOp::kInsert:
@@ -319,16 +326,26 @@ Status RowLoop::Insert() {
   sqlite3* db = engine_.db();
   size_t n = t.columns->size();
   std::vector<int> target;
+  int explicit_rowid = -1;  // the position of `rowid` in the column list, when given
   if (d.columns.empty()) {
     for (size_t c = 0; c < n; ++c) {
       if (!t.generated[c]) target.push_back(static_cast<int>(c));
     }
   } else {
-    for (const std::string& name : d.columns) {
+    for (size_t i = 0; i < d.columns.size(); ++i) {
+      const std::string& name = d.columns[i];
       int index = t.ColumnIndex(name);
+      bool rowid =
+          !t.is_view && (EqualsIgnoreCase(name, "rowid") || EqualsIgnoreCase(name, "_rowid_") ||
+                         EqualsIgnoreCase(name, "oid"));
+      if (index < 0 && rowid && t.ipk >= 0) index = t.ipk;
+      if (index < 0 && rowid && !t.key.empty()) {
+        explicit_rowid = static_cast<int>(i);  // the rowid itself, not a column
+        target.push_back(-1);
+        continue;
+      }
       if (index < 0) {
-        return Status(StatusCode::kNotFound,
-                      "table " + t.name + " has no column named " + name);
+        return Status(StatusCode::kNotFound, "table " + t.name + " has no column named " + name);
       }
       target.push_back(index);
     }
@@ -340,20 +357,23 @@ Status RowLoop::Insert() {
     target.clear();
   } else {
     if (!plan_.source.ready()) {
-      std::string sql = d.with_text.empty() ? d.source_text
-                                            : d.with_text + " SELECT * FROM (" + d.source_text + ")";
+      std::string sql = d.with_text.empty()
+                            ? d.source_text
+                            : d.with_text + " SELECT * FROM (" + d.source_text + ")";
       SPROCKET_RETURN_IF_ERROR(Prepare(&plan_.source, sql));
     }
     if (sqlite3_column_count(plan_.source.stmt.get()) != static_cast<int>(target.size())) {
       return Status(StatusCode::kInvalidArgument,
-                    std::to_string(sqlite3_column_count(plan_.source.stmt.get())) +
-                        " values for " + std::to_string(target.size()) + " columns");
+                    std::to_string(sqlite3_column_count(plan_.source.stmt.get())) + " values for " +
+                        std::to_string(target.size()) + " columns");
     }
     SPROCKET_RETURN_IF_ERROR(Materialize(plan_.source, &rows));
   }
   // Column defaults, visible to BEFORE triggers in NEW.
   std::vector<bool> given(n, false);
-  for (int c : target) given[c] = true;
+  for (int c : target) {
+    if (c >= 0) given[c] = true;
+  }
   std::vector<int> defaulted;
   for (size_t c = 0; c < n; ++c) {
     if (!given[c] && !t.generated[c] && !t.defaults[c].empty()) {
@@ -393,6 +413,10 @@ Status RowLoop::Insert() {
       columns += Q((*t.columns)[c]);
       values += P(c);
     }
+    if (explicit_rowid >= 0) {
+      columns += ", " + t.key;
+      values += ", " + P(n);
+    }
     std::string sql = "INSERT";
     if (!d.conflict.empty()) sql += " OR " + d.conflict;
     sql += " INTO " + Target() + " (" + columns + ") VALUES (" + values + ")";
@@ -412,10 +436,10 @@ Status RowLoop::Insert() {
     first = false;
     runtime::RowData row{t.columns, defaults};
     for (size_t i = 0; i < target.size(); ++i) {
-      row.values[target[i]] = WithAffinity(source[i], t.affinity[target[i]]);
+      if (target[i] >= 0) row.values[target[i]] = WithAffinity(source[i], t.affinity[target[i]]);
     }
-    SPROCKET_ASSIGN_OR_RETURN(
-        bool keep, engine_.FireRowTriggers(list, sql::DmlOp::kInsert, timing, &row, nullptr, nullptr));
+    SPROCKET_ASSIGN_OR_RETURN(bool keep, engine_.FireRowTriggers(list, sql::DmlOp::kInsert, timing,
+                                                                 &row, nullptr, nullptr));
     if (!keep) continue;
     if (t.is_view) {
       ++changes_;
@@ -431,6 +455,7 @@ Status RowLoop::Insert() {
     for (size_t c = 0; c < n; ++c) {
       if (!t.generated[c]) BindOurs(write, c, row.values[c]);
     }
+    if (explicit_rowid >= 0) BindOurs(write, n, source[explicit_rowid]);
     SPROCKET_RETURN_IF_ERROR(BindUser(write));
     sqlite3_set_last_insert_rowid(db, last_rowid_);
     SPROCKET_RETURN_IF_ERROR(StepWrite(write, true));
@@ -486,9 +511,9 @@ Status RowLoop::EmulatedUpsert(runtime::RowData& proposed, bool* handled) {
   if (existing.empty()) return Status::Ok();  // no conflict: insert
   *handled = true;
   std::vector<Value> key = KeyOf(existing[0], koff);
-  runtime::RowData old_row{t.columns,
-                           std::vector<Value>(existing[0].begin() + static_cast<long>(koff),
-                                              existing[0].end())};
+  runtime::RowData old_row{
+      t.columns,
+      std::vector<Value>(existing[0].begin() + static_cast<long>(koff), existing[0].end())};
   if (!plan_.upsert_new.ready()) {
     // excluded.col is the proposed row: parameters n … 2n-1.
     auto excluded = [&](const sql::Token& q, const std::string& column) {
@@ -516,8 +541,8 @@ Status RowLoop::EmulatedUpsert(runtime::RowData& proposed, bool* handled) {
         if (index >= 0) value[index] = "(" + RewriteReferences(a.elements[i], excluded) + ")";
       }
     }
-    std::string sql = "SELECT " + Join(value, ", ") + " FROM " + Target() + " WHERE " +
-                      KeyMatch(2 * n);
+    std::string sql =
+        "SELECT " + Join(value, ", ") + " FROM " + Target() + " WHERE " + KeyMatch(2 * n);
     if (!u->where_text.empty()) sql += " AND (" + RewriteReferences(u->where_text, excluded) + ")";
     SPROCKET_RETURN_IF_ERROR(Prepare(&plan_.upsert_new, sql));
   }
@@ -528,7 +553,8 @@ Status RowLoop::EmulatedUpsert(runtime::RowData& proposed, bool* handled) {
   SPROCKET_RETURN_IF_ERROR(Materialize(compute, &computed));
   if (computed.empty()) return Status::Ok();  // DO UPDATE … WHERE is false: nothing happens
   runtime::RowData new_row{t.columns, {}};
-  for (size_t c = 0; c < n; ++c) new_row.values.push_back(WithAffinity(computed[0][c], t.affinity[c]));
+  for (size_t c = 0; c < n; ++c)
+    new_row.values.push_back(WithAffinity(computed[0][c], t.affinity[c]));
   std::vector<Value> before = new_row.values;
   SPROCKET_ASSIGN_OR_RETURN(
       bool keep, engine_.FireRowTriggers(t.Triggers(sql::DmlOp::kUpdate, kBeforeIdx, kRowIdx),
@@ -543,8 +569,8 @@ Status RowLoop::EmulatedUpsert(runtime::RowData& proposed, bool* handled) {
   return WriteUpdate(key, new_row, mask, "");
 }
 
-Status RowLoop::WriteUpdate(const std::vector<Value>& key, const runtime::RowData& new_row,
-                            const std::vector<bool>& mask, const std::string& conflict) {
+Result<DerivedStatement*> RowLoop::UpdateStatement(const std::vector<bool>& mask,
+                                                   const std::string& conflict) {
   const sql::DmlStatement& d = *plan_.dml;
   TriggerTable& t = *plan_.table;
   size_t n = t.columns->size();
@@ -556,10 +582,11 @@ Status RowLoop::WriteUpdate(const std::vector<Value>& key, const runtime::RowDat
       if (!sets.empty()) sets += ", ";
       sets += Q((*t.columns)[c]) + " = " + P(c);
     }
-    if (sets.empty()) {
-      // Nothing to assign (cannot happen: a SET list is never empty); keep the row.
-      return Status::Ok();
+    if (mask.size() > n && mask[n]) {
+      // SET rowid = …: the new rowid follows the key's parameters.
+      sets += (sets.empty() ? "" : ", ") + t.key + " = " + P(n + 1);
     }
+    if (sets.empty()) return Status(StatusCode::kInternal, "an UPDATE without columns to set");
     std::string sql = "UPDATE";
     if (!conflict.empty()) sql += " OR " + conflict;
     sql += " " + Target() + " SET " + sets + " WHERE " + KeyMatch(n);
@@ -567,13 +594,22 @@ Status RowLoop::WriteUpdate(const std::vector<Value>& key, const runtime::RowDat
     SPROCKET_RETURN_IF_ERROR(Prepare(&write, sql));
   }
   SetColumns(write);
+  return &write;
+}
+
+Status RowLoop::WriteUpdate(const std::vector<Value>& key, const runtime::RowData& new_row,
+                            const std::vector<bool>& mask, const std::string& conflict,
+                            const Value* rowid) {
+  size_t n = plan_.table->columns->size();
+  SPROCKET_ASSIGN_OR_RETURN(DerivedStatement * write, UpdateStatement(mask, conflict));
   for (size_t c = 0; c < n; ++c) {
-    if (mask[c]) BindOurs(write, c, new_row.values[c]);
+    if (mask[c]) BindOurs(*write, c, new_row.values[c]);
   }
-  for (size_t i = 0; i < key.size(); ++i) BindOurs(write, n + i, key[i]);
-  SPROCKET_RETURN_IF_ERROR(BindUser(write));
+  for (size_t i = 0; i < key.size(); ++i) BindOurs(*write, n + i, key[i]);
+  if (rowid != nullptr) BindOurs(*write, n + 1, *rowid);
+  SPROCKET_RETURN_IF_ERROR(BindUser(*write));
   sqlite3_set_last_insert_rowid(engine_.db(), last_rowid_);
-  return StepWrite(write, true);
+  return StepWrite(*write, true);
 }
 
 Status RowLoop::Update() {
@@ -596,6 +632,14 @@ Status RowLoop::Update() {
     }
     for (size_t i = 0; i < a.columns.size(); ++i) {
       int index = t.ColumnIndex(a.columns[i]);
+      bool rowid = !t.is_view && (EqualsIgnoreCase(a.columns[i], "rowid") ||
+                                  EqualsIgnoreCase(a.columns[i], "_rowid_") ||
+                                  EqualsIgnoreCase(a.columns[i], "oid"));
+      if (index < 0 && rowid && t.ipk >= 0) index = t.ipk;
+      if (index < 0 && rowid && !t.key.empty()) {
+        assigned.emplace_back(-1, expressions[i]);  // the rowid itself
+        continue;
+      }
       if (index < 0) return Status(StatusCode::kNotFound, "no such column: " + a.columns[i]);
       if (t.generated[index]) {
         return Status(StatusCode::kInvalidArgument,
@@ -606,14 +650,28 @@ Status RowLoop::Update() {
   }
   std::string key_columns = t.key.empty() ? "" : Alias() + "." + t.key + ", ";
   size_t koff = t.key.empty() ? 0 : 1;
+  // SET expressions with subqueries see the rows updated before theirs, as in SQLite:
+  // they are evaluated row by row, just before the row is written.
+  bool per_row = false;
+  for (const auto& [index, expression] : assigned) {
+    auto tokens = sql::Tokenize(expression);
+    if (!tokens.ok()) continue;
+    for (const sql::Token& token : *tokens) per_row |= token.Is("SELECT");
+  }
+  per_row = per_row && !t.is_view && d.from_text.empty();
+  std::string with = d.with_text.empty() ? "SELECT " : d.with_text + " SELECT ";
+  std::string values = key_columns;
+  for (size_t c = 0; c < n; ++c) {
+    if (c) values += ", ";
+    values += Alias() + "." + Q((*t.columns)[c]);
+  }
+  for (const auto& [index, expression] : assigned) values += ", (" + expression + ")";
   if (!plan_.source.ready()) {
-    std::string sql = d.with_text.empty() ? "SELECT " : d.with_text + " SELECT ";
-    sql += key_columns;
-    for (size_t c = 0; c < n; ++c) {
-      if (c) sql += ", ";
-      sql += Alias() + "." + Q((*t.columns)[c]);
-    }
-    for (const auto& [index, expression] : assigned) sql += ", (" + expression + ")";
+    // Phase one of a per-row update reads the rows without the SET expressions (all the
+    // columns, so that SQLite scans them in the order its UPDATE would).
+    std::string columns = key_columns;
+    for (size_t c = 0; c < n; ++c) columns += (c ? ", " : "") + Alias() + "." + Q((*t.columns)[c]);
+    std::string sql = with + (per_row ? columns : values);
     sql += " FROM " + Target();
     if (!d.indexed_text.empty()) sql += " " + d.indexed_text;
     if (!d.from_text.empty()) sql += ", " + d.from_text;
@@ -622,13 +680,17 @@ Status RowLoop::Update() {
     if (!d.limit_text.empty()) sql += " LIMIT " + d.limit_text;
     SPROCKET_RETURN_IF_ERROR(Prepare(&plan_.source, sql));
   }
+  if (per_row && !plan_.conflict.ready()) {
+    SPROCKET_RETURN_IF_ERROR(
+        Prepare(&plan_.conflict, with + values + " FROM " + Target() + " WHERE " + KeyMatch(0)));
+  }
   std::vector<std::vector<Value>> rows;
   SPROCKET_RETURN_IF_ERROR(Materialize(plan_.source, &rows));
   const std::vector<TriggerSlot*>& list =
       t.Triggers(sql::DmlOp::kUpdate, t.is_view ? kInsteadIdx : kBeforeIdx, kRowIdx);
   const char* timing = t.is_view ? "INSTEAD OF" : "BEFORE";
-  std::set<std::vector<Value>, bool (*)(const std::vector<Value>&, const std::vector<Value>&)>
-      seen([](const std::vector<Value>& a, const std::vector<Value>& b) {
+  std::set<std::vector<Value>, bool (*)(const std::vector<Value>&, const std::vector<Value>&)> seen(
+      [](const std::vector<Value>& a, const std::vector<Value>& b) {
         if (a.size() != b.size()) return a.size() < b.size();
         for (size_t i = 0; i < a.size(); ++i) {
           if (a[i] == b[i]) continue;
@@ -638,24 +700,47 @@ Status RowLoop::Update() {
         return false;
       });
   std::vector<bool> mask_base = plan_.set_columns;
-  for (const std::vector<Value>& row : rows) {
+  if (!t.is_view) {
+    std::vector<bool> first = mask_base;
+    for (const auto& [index, expression] : assigned) {
+      if (index < 0) first.push_back(true);
+    }
+    SPROCKET_RETURN_IF_ERROR(UpdateStatement(first, d.conflict).status());
+  }
+  std::vector<std::vector<Value>> current;
+  for (const std::vector<Value>& scanned : rows) {
     std::vector<Value> key;
     if (!t.is_view) {
-      key = KeyOf(row, koff);
+      key = KeyOf(scanned, koff);
       // UPDATE … FROM: a row joined several times is updated once.
       if (!d.from_text.empty() && !seen.insert(key).second) continue;
     }
-    runtime::RowData old_row{t.columns, std::vector<Value>(row.begin() + static_cast<long>(koff),
-                                                           row.begin() + static_cast<long>(koff + n))};
+    const std::vector<Value>* source = &scanned;
+    if (per_row) {
+      current.clear();
+      for (size_t i = 0; i < key.size(); ++i) BindOurs(plan_.conflict, i, key[i]);
+      SPROCKET_RETURN_IF_ERROR(Materialize(plan_.conflict, &current));
+      if (current.empty()) continue;  // deleted meanwhile
+      source = &current[0];
+    }
+    const std::vector<Value>& row = *source;
+    runtime::RowData old_row{t.columns,
+                             std::vector<Value>(row.begin() + static_cast<long>(koff),
+                                                row.begin() + static_cast<long>(koff + n))};
     runtime::RowData new_row = old_row;
+    const Value* new_rowid = nullptr;
     for (size_t j = 0; j < assigned.size(); ++j) {
       int c = assigned[j].first;
+      if (c < 0) {
+        new_rowid = &row[koff + n + j];
+        continue;
+      }
       new_row.values[c] = WithAffinity(row[koff + n + j], t.affinity[c]);
     }
     std::vector<Value> before = new_row.values;
-    SPROCKET_ASSIGN_OR_RETURN(bool keep,
-                              engine_.FireRowTriggers(list, sql::DmlOp::kUpdate, timing, &new_row,
-                                                      &old_row, &plan_.set_columns));
+    SPROCKET_ASSIGN_OR_RETURN(
+        bool keep, engine_.FireRowTriggers(list, sql::DmlOp::kUpdate, timing, &new_row, &old_row,
+                                           &plan_.set_columns));
     if (!keep) continue;
     if (t.is_view) {
       ++changes_;
@@ -667,7 +752,8 @@ Status RowLoop::Update() {
       if (!(new_row.values[c] == before[c])) mask[c] = true;
       if (t.generated[c]) mask[c] = false;
     }
-    SPROCKET_RETURN_IF_ERROR(WriteUpdate(key, new_row, mask, d.conflict));
+    if (new_rowid != nullptr) mask.push_back(true);
+    SPROCKET_RETURN_IF_ERROR(WriteUpdate(key, new_row, mask, d.conflict, new_rowid));
   }
   return Status::Ok();
 }
@@ -704,10 +790,11 @@ Status RowLoop::Delete() {
       t.Triggers(sql::DmlOp::kDelete, t.is_view ? kInsteadIdx : kBeforeIdx, kRowIdx);
   const char* timing = t.is_view ? "INSTEAD OF" : "BEFORE";
   for (const std::vector<Value>& row : rows) {
-    runtime::RowData old_row{t.columns, std::vector<Value>(row.begin() + static_cast<long>(koff),
-                                                           row.begin() + static_cast<long>(koff + n))};
-    SPROCKET_ASSIGN_OR_RETURN(
-        bool keep, engine_.FireRowTriggers(list, sql::DmlOp::kDelete, timing, nullptr, &old_row, nullptr));
+    runtime::RowData old_row{t.columns,
+                             std::vector<Value>(row.begin() + static_cast<long>(koff),
+                                                row.begin() + static_cast<long>(koff + n))};
+    SPROCKET_ASSIGN_OR_RETURN(bool keep, engine_.FireRowTriggers(list, sql::DmlOp::kDelete, timing,
+                                                                 nullptr, &old_row, nullptr));
     if (!keep) continue;
     if (t.is_view) {
       ++changes_;

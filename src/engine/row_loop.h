@@ -34,16 +34,17 @@ struct StatementPlan {
   std::string text;             // the statement with every bare ? numbered
   std::optional<sql::DmlStatement> dml;
   std::vector<bool> set_columns;  // UPDATE (or the upsert's DO UPDATE): columns assigned
+  bool knows_set_columns = false;
 
   // Statements prepared on first use and reused by later executions. None is left busy
   // while guest code runs, so a trigger may run the same statement again (recursion).
-  DerivedStatement source;         // the rows to insert / the rows to change
-  DerivedStatement defaults;       // INSERT: the omitted columns' defaults
-  bool volatile_defaults = false;  // evaluate them per row
-  DerivedStatement write;          // INSERT / DELETE: the per-row write
-  DerivedStatement returning;      // views: RETURNING over the trigger's row
-  DerivedStatement conflict;       // emulated upsert: the conflicting row
-  DerivedStatement upsert_new;     // emulated upsert: NEW from DO UPDATE SET
+  DerivedStatement source;                                // the rows to insert / the rows to change
+  DerivedStatement defaults;                              // INSERT: the omitted columns' defaults
+  bool volatile_defaults = false;                         // evaluate them per row
+  DerivedStatement write;                                 // INSERT / DELETE: the per-row write
+  DerivedStatement returning;                             // views: RETURNING over the trigger's row
+  DerivedStatement conflict;                              // emulated upsert: the conflicting row
+  DerivedStatement upsert_new;                            // emulated upsert: NEW from DO UPDATE SET
   std::map<std::vector<bool>, DerivedStatement> updates;  // UPDATE writes by column set
 };
 
@@ -67,10 +68,16 @@ class RowLoop {
   void BindOurs(DerivedStatement& d, size_t k, const Value& v);
   // Steps `d` to the end, appending its rows to out_ (RETURNING); counts changes.
   Status StepWrite(DerivedStatement& d, bool count_changes);
-  // Views: RETURNING evaluated over `row`.
+  // Views: RETURNING evaluated over `row` (the INSTEAD OF trigger's), prepared first.
+  Status PrepareViewReturning();
   Status ReturnFrom(const runtime::RowData& row);
+  // The per-row UPDATE assigning the columns of `mask` (prepared on first use).
+  Result<DerivedStatement*> UpdateStatement(const std::vector<bool>& mask,
+                                            const std::string& conflict);
+  // Writes `new_row`'s columns in `mask` (and, when mask has an extra true, `rowid`).
   Status WriteUpdate(const std::vector<Value>& key, const runtime::RowData& new_row,
-                     const std::vector<bool>& mask, const std::string& conflict);
+                     const std::vector<bool>& mask, const std::string& conflict,
+                     const Value* rowid = nullptr);
   // Runs a query to the end into `rows` (user parameters bound).
   Status Materialize(DerivedStatement& d, std::vector<std::vector<Value>>* rows);
   // The result's column names are those of `d` (RETURNING), once.

@@ -64,14 +64,15 @@ int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a
   if (!s->frames_.empty() && s->frames_.back() == nullptr) return SQLITE_OK;  // the engine
   if (action == SQLITE_FUNCTION && a2 != nullptr && EqualsIgnoreCase(a2, "_sprocket_row")) {
     if (!s->denial_) {
-      s->denial_ = security::AuthDecision{false, "permission denied: _sprocket_row is internal",
-                                          "", ""};
+      s->denial_ =
+          security::AuthDecision{false, "permission denied: _sprocket_row is internal", "", ""};
     }
     return SQLITE_DENY;
   }
-  if ((action == SQLITE_CREATE_TEMP_TRIGGER || action == SQLITE_DROP_TEMP_TRIGGER ||
-       action == SQLITE_CREATE_TRIGGER || action == SQLITE_DROP_TRIGGER) &&
-      a1 != nullptr && StartsWithIgnoreCase(a1, kEngineTrigger)) {
+  // (DROP TRIGGER of those names is refused by RunStatementOnce: SQLite asks here for
+  // the TEMP triggers a DROP TABLE or DROP VIEW takes with it, too.)
+  if ((action == SQLITE_CREATE_TEMP_TRIGGER || action == SQLITE_CREATE_TRIGGER) && a1 != nullptr &&
+      StartsWithIgnoreCase(a1, kEngineTrigger)) {
     if (!s->denial_) {
       s->denial_ = security::AuthDecision{
           false, "permission denied: trigger names starting with _sprocket_ are reserved", "", ""};
@@ -491,6 +492,10 @@ Status SessionImpl::RunStatementOnce(const sql::ParsedStatement& statement,
   }
   if (const auto* drop = std::get_if<sql::DropTriggerStmt>(&statement.node);
       drop != nullptr && !drop->table && snapshot_->TriggersNamed(drop->name).empty()) {
+    if (StartsWithIgnoreCase(drop->name, "_sprocket_")) {
+      return Status(StatusCode::kPermissionDenied,
+                    "permission denied: trigger names starting with _sprocket_ are reserved");
+    }
     // SQLite's own DROP TRIGGER (a trigger written BEGIN … END).
     sql::ParsedStatement native = statement;
     native.node = sql::PlainStatement{};

@@ -148,8 +148,7 @@ Status TriggerEngine::Apply(const catalog::CatalogSnapshot& snapshot) {
     slot->record = &r;
     slot->prefix = "trigger " + Q(r.name) + " on " + Q(r.table) + ": ";
     if (r.is_inline()) {
-      slot->own_record =
-          std::make_unique<catalog::FunctionRecord>(InlineTriggerFunction(r));
+      slot->own_record = std::make_unique<catalog::FunctionRecord>(InlineTriggerFunction(r));
       slot->own = std::make_unique<FunctionSlot>();
       slot->own->session = &session_;
       slot->own->name = r.name;
@@ -180,9 +179,10 @@ Status TriggerEngine::Apply(const catalog::CatalogSnapshot& snapshot) {
     for (auto& by_op : table->lists) {
       for (auto& by_timing : by_op) {
         for (auto& list : by_timing) {
-          std::stable_sort(list.begin(), list.end(), [](const TriggerSlot* a, const TriggerSlot* b) {
-            return a->record->name < b->record->name;
-          });
+          std::stable_sort(list.begin(), list.end(),
+                           [](const TriggerSlot* a, const TriggerSlot* b) {
+                             return a->record->name < b->record->name;
+                           });
         }
       }
     }
@@ -233,6 +233,13 @@ Status TriggerEngine::LoadShape(TriggerTable& table) {
     }
   }
   std::sort(pk.begin(), pk.end());
+  table.ipk = -1;
+  if (!without_rowid && pk.size() == 1) {
+    const std::vector<Value>& row = info.rows[static_cast<size_t>(pk[0].second)];
+    if (row[1].type() == ValueType::kText && ToUpper(row[1].text()) == "INTEGER") {
+      table.ipk = pk[0].second;
+    }
+  }
   table.columns = std::move(columns);
   if (table.is_view) return Status::Ok();
   if (without_rowid) {
@@ -256,60 +263,74 @@ std::vector<std::string> TriggerEngine::DesiredTempTriggers() {
   hooks_.clear();
   std::vector<std::string> out;
   for (auto& [key, table] : tables_) {
-    if (!table->exists || table->is_view) continue;
+    if (!table->exists) continue;
     int ncols = static_cast<int>(table->columns->size());
     for (sql::DmlOp op : {sql::DmlOp::kInsert, sql::DmlOp::kUpdate, sql::DmlOp::kDelete}) {
-      auto add = [&](TriggerSlot* trigger, const std::string& event, const std::string& when) {
-        Hook hook;
-        hook.trigger = trigger;
-        hook.table = table.get();
-        hook.op = op;
-        hook.ncols = ncols;
-        hook.has_old = op != sql::DmlOp::kInsert;
-        hook.has_new = op != sql::DmlOp::kDelete;
-        int k = static_cast<int>(hooks_.size());
-        hooks_.push_back(hook);
-        std::vector<std::string> values;
-        if (hook.has_old)
-          for (const std::string& c : *table->columns) values.push_back("OLD." + Q(c));
-        if (hook.has_new)
-          for (const std::string& c : *table->columns) values.push_back("NEW." + Q(c));
-        std::string calls;
-        for (size_t i = 0; i < values.size() || i == 0; i += kValuesPerCall) {
-          if (!calls.empty()) calls += ", ";
-          calls += "_sprocket_row(" + std::to_string(k) + ", " + std::to_string(i);
-          for (size_t j = i; j < values.size() && j < i + kValuesPerCall; ++j) {
-            calls += ", " + values[j];
-          }
-          calls += ")";
-        }
-        std::string sql = "CREATE TEMP TRIGGER " + Q(kTempPrefix + std::to_string(k)) +
-                          " AFTER " + event + " ON " + Q(table->name) + " FOR EACH ROW";
-        if (!when.empty()) sql += " WHEN (" + when + ")";
-        sql += " BEGIN SELECT " + calls + "; END";
-        out.push_back(std::move(sql));
-      };
-      for (TriggerSlot* t : table->Triggers(op, kAfterIdx, kRowIdx)) {
-        const sql::TriggerEvent* e = EventFor(*t->record, op);
-        std::string event = OpName(op);
-        if (e != nullptr && !e->columns.empty()) {
-          std::vector<std::string> quoted;
-          for (const std::string& c : e->columns) quoted.push_back(Q(c));
-          event += " OF " + Join(quoted, ", ");
-        }
-        std::string when = t->record->when;
-        if (!when.empty()) {
-          // OLD of an INSERT and NEW of a DELETE are null (PostgreSQL).
-          when = RewriteReferences(when, [&](const sql::Token& q, const std::string&) {
-            bool absent = q.Is("NEW")   ? op == sql::DmlOp::kDelete
-                          : q.Is("OLD") ? op == sql::DmlOp::kInsert
-                                        : false;
-            return absent ? std::optional<std::string>("NULL") : std::nullopt;
-          });
-        }
-        add(t, event, when);
+      if (table->is_view) {
+        // SQLite prepares a change to a view only when the view has an INSTEAD OF trigger;
+        // the engine's row loop runs the statement, never this one.
+        if (table->Triggers(op, kInsteadIdx, kRowIdx).empty()) continue;
+        out.push_back("CREATE TEMP TRIGGER " +
+                      Q(kTempPrefix + std::string("v") + std::to_string(out.size())) +
+                      " INSTEAD OF " + OpName(op) + " ON " + Q(table->name) +
+                      " BEGIN SELECT RAISE(ABORT, " +
+                      QuoteString("the INSTEAD OF triggers of " + Q(table->name) +
+                                  " cannot run for a change made inside SQLite") +
+                      "); END");
+        continue;
       }
-      if (!table->Triggers(op, kAfterIdx, kStatementIdx).empty()) add(nullptr, OpName(op), "");
+      const std::vector<TriggerSlot*>& after = table->Triggers(op, kAfterIdx, kRowIdx);
+      bool capture = !table->Triggers(op, kAfterIdx, kStatementIdx).empty();
+      for (const TriggerSlot* t : after) capture |= !t->record->referencing.empty();
+      if (after.empty() && !capture) continue;
+      Hook hook;
+      hook.table = table.get();
+      hook.op = op;
+      hook.ncols = ncols;
+      hook.has_old = op != sql::DmlOp::kInsert;
+      hook.has_new = op != sql::DmlOp::kDelete;
+      hook.capture = capture;
+      hook.after = &after;
+      int k = static_cast<int>(hooks_.size());
+      hooks_.push_back(hook);
+      // One TEMP trigger per table and event, so that the rows arrive in order, one call
+      // (or one call per 100 columns) each; the triggers' WHEN and UPDATE OF are applied
+      // when the events fire. When every AFTER UPDATE trigger lists columns, SQLite skips
+      // updates that assign none of them.
+      std::string event = OpName(op);
+      if (op == sql::DmlOp::kUpdate && !capture) {
+        std::vector<std::string> columns;
+        for (const TriggerSlot* t : after) {
+          if (t->update_of.empty()) {
+            columns.clear();
+            break;
+          }
+          for (int c : t->update_of) {
+            std::string q = Q((*table->columns)[c]);
+            if (std::find(columns.begin(), columns.end(), q) == columns.end()) columns.push_back(q);
+          }
+        }
+        if (!columns.empty()) event += " OF " + Join(columns, ", ");
+      }
+      std::vector<std::string> values;
+      if (hook.has_old) {
+        for (const std::string& c : *table->columns) values.push_back("OLD." + Q(c));
+      }
+      if (hook.has_new) {
+        for (const std::string& c : *table->columns) values.push_back("NEW." + Q(c));
+      }
+      std::string calls;
+      for (size_t i = 0; i < values.size() || i == 0; i += kValuesPerCall) {
+        if (!calls.empty()) calls += ", ";
+        calls += "_sprocket_row(" + std::to_string(k) + ", " + std::to_string(i);
+        for (size_t j = i; j < values.size() && j < i + kValuesPerCall; ++j) {
+          calls += ", " + values[j];
+        }
+        calls += ")";
+      }
+      out.push_back("CREATE TEMP TRIGGER " + Q(kTempPrefix + std::to_string(k)) + " AFTER " +
+                    event + " ON " + Q(table->name) + " FOR EACH ROW BEGIN SELECT " + calls +
+                    "; END");
     }
   }
   return out;
@@ -335,10 +356,13 @@ Status TriggerEngine::InstallTempTriggers(const std::vector<std::string>& sql) {
     if (!st.ok()) {
       // The trigger no longer fits its table (a column it names was dropped): statements
       // on the table fail with this error until the trigger is fixed.
-      Hook& hook = hooks_[k];
-      std::string who = hook.trigger != nullptr ? hook.trigger->prefix : "triggers on " + Q(hook.table->name) + ": ";
-      hook.table->install_error =
-          Status(StatusCode::kInvalidArgument, who + "cannot be installed: " + st.message());
+      for (auto& [key, table] : tables_) {
+        if (sql[k].find(" ON " + Q(table->name) + " ") != std::string::npos) {
+          table->install_error =
+              Status(StatusCode::kInvalidArgument,
+                     "the triggers on " + Q(table->name) + " cannot be installed: " + st.message());
+        }
+      }
       continue;
     }
     installed_.push_back(sql[k]);
@@ -419,13 +443,12 @@ void TriggerEngine::OnRow(int argc, sqlite3_value** argv) {
   }
   if (frame.partial_filled < total) return;
   frame.partial_filled = -1;
-  if (hook.trigger != nullptr) {
-    frame.events.push_back(std::move(e));
-  } else {
+  if (hook.capture) {
     Capture* c = CaptureFor(frame, hook.table, hook.op);
-    if (hook.has_old) c->old_rows.push_back(std::move(e.old_row));
-    if (hook.has_new) c->new_rows.push_back(std::move(e.new_row));
+    if (hook.has_old) c->old_rows.push_back(e.old_row);
+    if (hook.has_new) c->new_rows.push_back(e.new_row);
   }
+  if (!hook.after->empty()) frame.events.push_back(std::move(e));
   e = RowEvent();
 }
 
@@ -441,14 +464,13 @@ TriggerEngine::Capture* TriggerEngine::CaptureFor(Frame& frame, TriggerTable* ta
 // --- calling triggers -----------------------------------------------------------------
 
 Result<runtime::TriggerResult> TriggerEngine::Call(TriggerSlot& t, runtime::TriggerData& data) {
-  if (fatal_) return *fatal_;
   if (stack_.size() >= static_cast<size_t>(kMaxDepth)) {
     std::string chain;
     for (const TriggerSlot* s : stack_) chain += s->record->name + " → ";
-    fatal_ = Status(StatusCode::kResourceExhausted,
-                    "trigger depth limit (" + std::to_string(kMaxDepth) + ") exceeded: " + chain +
-                        t.record->name);
-    return *fatal_;
+    nested_error_ =
+        Status(StatusCode::kResourceExhausted, "trigger depth limit (" + std::to_string(kMaxDepth) +
+                                                   ") exceeded: " + chain + t.record->name);
+    return *nested_error_;
   }
   FunctionSlot* slot = t.function;
   if (slot == nullptr || slot->entry == nullptr) {
@@ -476,10 +498,19 @@ Result<runtime::TriggerResult> TriggerEngine::Call(TriggerSlot& t, runtime::Trig
   }
   stack_.pop_back();
   if (entry->instance != nullptr && !entry->instance->healthy()) entry->instance.reset();
-  if (fatal_) return *fatal_;
   if (!result.ok()) {
-    return Status(result.status().code(), t.prefix + result.status().message());
+    // A nested trigger's error the function let through is reported as it was raised
+    // (the innermost trigger names itself); any other error is this trigger's.
+    const std::string& message = result.status().message();
+    if (nested_error_ && message.size() >= nested_error_->message().size() &&
+        message.compare(message.size() - nested_error_->message().size(), std::string::npos,
+                        nested_error_->message()) == 0) {
+      return *nested_error_;
+    }
+    nested_error_ = Status(result.status().code(), t.prefix + message);
+    return *nested_error_;
   }
+  nested_error_.reset();
   return result;
 }
 
@@ -501,8 +532,7 @@ Result<bool> TriggerEngine::When(TriggerSlot& t, const runtime::RowData* new_row
     SessionImpl::EngineScope engine(session_);
     auto stmt = session_.PrepareChecked(sql);
     if (!stmt.ok()) {
-      return Status(stmt.status().code(),
-                    t.prefix + "WHEN condition: " + stmt.status().message());
+      return Status(stmt.status().code(), t.prefix + "WHEN condition: " + stmt.status().message());
     }
     t.when_stmt = std::move(*stmt);
     int count = sqlite3_bind_parameter_count(t.when_stmt.get());
@@ -539,16 +569,22 @@ Result<bool> TriggerEngine::When(TriggerSlot& t, const runtime::RowData* new_row
   return holds;
 }
 
+bool TriggerEngine::Listed(const TriggerSlot& t, sql::DmlOp op,
+                           const std::vector<bool>* set_columns) {
+  if (op != sql::DmlOp::kUpdate || set_columns == nullptr || t.update_of.empty()) return true;
+  for (int c : t.update_of) {
+    if (c < static_cast<int>(set_columns->size()) && (*set_columns)[c]) return true;
+  }
+  return false;
+}
+
 Result<bool> TriggerEngine::FireRowTriggers(const std::vector<TriggerSlot*>& list, sql::DmlOp op,
                                             const char* timing, runtime::RowData* new_row,
                                             const runtime::RowData* old_row,
-                                            const std::vector<bool>* set_columns) {
+                                            const std::vector<bool>* set_columns,
+                                            bool apply_results) {
   for (TriggerSlot* t : list) {
-    if (op == sql::DmlOp::kUpdate && set_columns != nullptr && !t->update_of.empty()) {
-      bool listed = false;
-      for (int c : t->update_of) listed |= c < static_cast<int>(set_columns->size()) && (*set_columns)[c];
-      if (!listed) continue;
-    }
+    if (!Listed(*t, op, set_columns)) continue;
     const runtime::RowData* when_new = op == sql::DmlOp::kDelete ? nullptr : new_row;
     SPROCKET_ASSIGN_OR_RETURN(bool holds, When(*t, when_new, old_row));
     if (!holds) continue;
@@ -558,7 +594,11 @@ Result<bool> TriggerEngine::FireRowTriggers(const std::vector<TriggerSlot*>& lis
     data.op = OpName(op);
     data.new_row = op == sql::DmlOp::kDelete ? nullptr : new_row;
     data.old_row = old_row;
+    if (!t->record->referencing.empty() && depth_ > 0) {
+      TransitionSets(*t->table, op, &data.new_table, &data.old_table);
+    }
     SPROCKET_ASSIGN_OR_RETURN(runtime::TriggerResult result, Call(*t, data));
+    if (!apply_results) continue;
     if (result.outcome == runtime::TriggerResult::Outcome::kSkip) return false;
     if (op != sql::DmlOp::kDelete && result.row.values.size() == new_row->values.size()) {
       new_row->values = std::move(result.row.values);
@@ -567,18 +607,24 @@ Result<bool> TriggerEngine::FireRowTriggers(const std::vector<TriggerSlot*>& lis
   return true;
 }
 
-Status TriggerEngine::FireStatementTriggers(TriggerTable& table, sql::DmlOp op, int timing) {
+void TriggerEngine::TransitionSets(TriggerTable& table, sql::DmlOp op,
+                                   const std::vector<runtime::RowData>** new_rows,
+                                   const std::vector<runtime::RowData>** old_rows) {
+  static const std::vector<runtime::RowData> kNone;
+  Capture* c = depth_ > 0 ? CaptureFor(*frames_[depth_ - 1], &table, op) : nullptr;
+  *new_rows = op == sql::DmlOp::kDelete ? nullptr : c != nullptr ? &c->new_rows : &kNone;
+  *old_rows = op == sql::DmlOp::kInsert ? nullptr : c != nullptr ? &c->old_rows : &kNone;
+}
+
+Status TriggerEngine::FireStatementTriggers(TriggerTable& table, sql::DmlOp op, int timing,
+                                            const std::vector<bool>* set_columns) {
   const std::vector<TriggerSlot*>& list = table.Triggers(op, timing, kStatementIdx);
   if (list.empty()) return Status::Ok();
-  static const std::vector<runtime::RowData> kNone;
   const std::vector<runtime::RowData>* new_rows = nullptr;
   const std::vector<runtime::RowData>* old_rows = nullptr;
-  if (timing == kAfterIdx) {
-    Capture* c = depth_ > 0 ? CaptureFor(*frames_[depth_ - 1], &table, op) : nullptr;
-    if (op != sql::DmlOp::kDelete) new_rows = c != nullptr ? &c->new_rows : &kNone;
-    if (op != sql::DmlOp::kInsert) old_rows = c != nullptr ? &c->old_rows : &kNone;
-  }
+  if (timing == kAfterIdx) TransitionSets(table, op, &new_rows, &old_rows);
   for (TriggerSlot* t : list) {
+    if (!Listed(*t, op, set_columns)) continue;
     runtime::TriggerData data;
     data.when = timing == kBeforeIdx ? "BEFORE" : "AFTER";
     data.level = "STATEMENT";
@@ -591,16 +637,30 @@ Status TriggerEngine::FireStatementTriggers(TriggerTable& table, sql::DmlOp op, 
 }
 
 Status TriggerEngine::FireQueued(Frame& frame) {
+  std::vector<bool> changed;
   for (size_t i = 0; i < frame.events.size(); ++i) {
     RowEvent& e = frame.events[i];
     const Hook& hook = hooks_[e.hook];
-    runtime::TriggerData data;
-    data.when = "AFTER";
-    data.level = "ROW";
-    data.op = OpName(hook.op);
-    data.new_row = hook.has_new ? &e.new_row : nullptr;
-    data.old_row = hook.has_old ? &e.old_row : nullptr;
-    SPROCKET_RETURN_IF_ERROR(Call(*hook.trigger, data).status());
+    // UPDATE OF looks at the statement's SET list; for rows SQLite changed on its own
+    // (FOREIGN KEY actions), at the columns whose values changed.
+    const std::vector<bool>* set_columns = nullptr;
+    if (hook.op == sql::DmlOp::kUpdate) {
+      const StatementPlan* plan = frame.plan;
+      if (plan != nullptr && plan->table == hook.table && plan->knows_set_columns) {
+        set_columns = &plan->set_columns;
+      } else {
+        changed.assign(e.new_row.values.size(), false);
+        for (size_t c = 0; c < changed.size() && c < e.old_row.values.size(); ++c) {
+          changed[c] = !(e.new_row.values[c] == e.old_row.values[c]);
+        }
+        set_columns = &changed;
+      }
+    }
+    SPROCKET_RETURN_IF_ERROR(FireRowTriggers(*hook.after, hook.op, "AFTER",
+                                             hook.has_new ? &e.new_row : nullptr,
+                                             hook.has_old ? &e.old_row : nullptr, set_columns,
+                                             /*apply_results=*/false)
+                                 .status());
   }
   return Status::Ok();
 }
@@ -659,12 +719,21 @@ std::shared_ptr<StatementPlan> TriggerEngine::PlanFor(std::string_view sql) {
       if (!table.is_view) row_triggers = any_fires(table.Triggers(plan->op, kBeforeIdx, kRowIdx));
     }
     plan->set_columns = std::move(set);
+    plan->knows_set_columns =
+        d != nullptr && (plan->op == sql::DmlOp::kUpdate || plan->upsert_update);
     plan->own_loop = row_triggers || plan->emulate_upsert;
+    if (table.is_view && !row_triggers) {
+      // SQLite would accept some changes of a view without an INSTEAD OF trigger (INSERT
+      // … RETURNING) and write nothing; a view is only writable through its triggers.
+      plan->own_loop = true;
+      plan->error = Status(StatusCode::kInvalidArgument,
+                           "cannot modify " + table.name + " because it is a view");
+    }
     if (plan->own_loop && d == nullptr) {
-      plan->error = Status(StatusCode::kNotSupported,
-                           "cannot run this statement with the triggers of " + Q(table.name) +
-                               ": " + (parsed.ok() ? "not a plain INSERT, UPDATE or DELETE"
-                                                   : parsed.status().message()));
+      plan->error = Status(
+          StatusCode::kNotSupported,
+          "cannot run this statement with the triggers of " + Q(table.name) + ": " +
+              (parsed.ok() ? "not a plain INSERT, UPDATE or DELETE" : parsed.status().message()));
     }
   }
   if (plans_.size() >= kMaxPlans) plans_.clear();
@@ -689,16 +758,15 @@ Status TriggerEngine::Run(std::string_view sql, sqlite3_stmt* native,
   frame.events.clear();
   frame.captures.clear();
   frame.partial_filled = -1;
+  frame.plan = plan.get();
   ++depth_;
   uint64_t calls_before = calls_;
   Status st = RunInner(*plan, native, params, out, collect);
   --depth_;
   frame.events.clear();
   frame.captures.clear();
-  if (depth_ == 0) {
-    if (fatal_ && !st.ok()) st = *fatal_;
-    fatal_.reset();
-  }
+  frame.plan = nullptr;
+  if (depth_ == 0) nested_error_.reset();
   if (guarded) st = session_.EndStatementSavepoint(st);
   if (st.ok() && (calls_ != calls_before || plan->own_loop)) {
     // What the triggers wrote does not change what the statement reports.
@@ -712,10 +780,11 @@ Status TriggerEngine::RunInner(StatementPlan& plan, sqlite3_stmt* native,
                                const std::vector<Value>& params, ResultSet* out,
                                const std::function<Status(ResultSet*)>& collect) {
   TriggerTable* table = plan.table;
+  const std::vector<bool>* set = plan.knows_set_columns ? &plan.set_columns : nullptr;
   if (table != nullptr) {
-    SPROCKET_RETURN_IF_ERROR(FireStatementTriggers(*table, plan.op, kBeforeIdx));
+    SPROCKET_RETURN_IF_ERROR(FireStatementTriggers(*table, plan.op, kBeforeIdx, set));
     if (plan.upsert_update) {
-      SPROCKET_RETURN_IF_ERROR(FireStatementTriggers(*table, sql::DmlOp::kUpdate, kBeforeIdx));
+      SPROCKET_RETURN_IF_ERROR(FireStatementTriggers(*table, sql::DmlOp::kUpdate, kBeforeIdx, set));
     }
   }
   if (plan.own_loop) {
@@ -727,9 +796,9 @@ Status TriggerEngine::RunInner(StatementPlan& plan, sqlite3_stmt* native,
   SPROCKET_RETURN_IF_ERROR(FireQueued(*frames_[depth_ - 1]));
   if (table != nullptr) {
     if (plan.upsert_update) {
-      SPROCKET_RETURN_IF_ERROR(FireStatementTriggers(*table, sql::DmlOp::kUpdate, kAfterIdx));
+      SPROCKET_RETURN_IF_ERROR(FireStatementTriggers(*table, sql::DmlOp::kUpdate, kAfterIdx, set));
     }
-    SPROCKET_RETURN_IF_ERROR(FireStatementTriggers(*table, plan.op, kAfterIdx));
+    SPROCKET_RETURN_IF_ERROR(FireStatementTriggers(*table, plan.op, kAfterIdx, set));
   }
   return Status::Ok();
 }

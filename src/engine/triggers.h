@@ -56,7 +56,7 @@ const char* OpName(sql::DmlOp op);  // "INSERT", "UPDATE", "DELETE"
 struct TriggerSlot {
   const catalog::TriggerRecord* record = nullptr;  // in the session's snapshot
   TriggerTable* table = nullptr;
-  FunctionSlot* function = nullptr;  // what it calls (an inline trigger's own slot)
+  FunctionSlot* function = nullptr;   // what it calls (an inline trigger's own slot)
   std::unique_ptr<FunctionSlot> own;  // inline triggers: their body, as a function
   std::unique_ptr<catalog::FunctionRecord> own_record;
   std::string prefix;  // `trigger "t" on "orders": ` before the errors it raises
@@ -82,6 +82,7 @@ struct TriggerTable {
   std::vector<char> affinity;  // 'I'nteger, 'R'eal, 'N'umeric, 'T'ext, 'B'lob (none)
   std::string key;             // rowid tables: "rowid" (or _rowid_ / oid)
   std::vector<int> pk;         // WITHOUT ROWID tables: primary key columns
+  int ipk = -1;                // the INTEGER PRIMARY KEY column (the rowid's alias), or -1
   // Enabled triggers by [op][timing][level], each list in name order.
   std::vector<TriggerSlot*> lists[3][3][2];
   // Set when one of its TEMP triggers could not be installed (say a column its WHEN names
@@ -149,15 +150,25 @@ class TriggerEngine {
   Result<bool> FireRowTriggers(const std::vector<TriggerSlot*>& list, sql::DmlOp op,
                                const char* timing, runtime::RowData* new_row,
                                const runtime::RowData* old_row,
-                               const std::vector<bool>* set_columns);
+                               const std::vector<bool>* set_columns, bool apply_results = true);
   // Fires the statement-level triggers of `table` for `op` and `timing`, with the rows
   // captured in the current frame for AFTER.
-  Status FireStatementTriggers(TriggerTable& table, sql::DmlOp op, int timing);
+  Status FireStatementTriggers(TriggerTable& table, sql::DmlOp op, int timing,
+                               const std::vector<bool>* set_columns);
+  // The rows of `table` changed by `op` in the current statement (null for the set the
+  // event has not: NEW of DELETE, OLD of INSERT).
+  void TransitionSets(TriggerTable& table, sql::DmlOp op,
+                      const std::vector<runtime::RowData>** new_rows,
+                      const std::vector<runtime::RowData>** old_rows);
+  // UPDATE OF: whether `t` fires for an update of `set_columns` (null: unknown, fires).
+  static bool Listed(const TriggerSlot& t, sql::DmlOp op, const std::vector<bool>* set_columns);
 
  private:
+  // What one TEMP trigger reports: the rows of one event on one table.
   struct Hook {
-    TriggerSlot* trigger = nullptr;  // null for a transition-set capture
     TriggerTable* table = nullptr;
+    const std::vector<TriggerSlot*>* after = nullptr;  // its AFTER ROW triggers
+    bool capture = false;                              // keep the rows for AFTER STATEMENT triggers
     sql::DmlOp op = sql::DmlOp::kInsert;
     int ncols = 0;
     bool has_old = false;
@@ -174,6 +185,7 @@ class TriggerEngine {
     std::vector<Capture> captures;
     RowEvent partial;  // an event whose values arrive in several calls (wide tables)
     int partial_filled = -1;
+    const StatementPlan* plan = nullptr;  // the statement the frame runs
   };
   friend class RowLoop;
 
@@ -200,7 +212,7 @@ class TriggerEngine {
   std::vector<std::unique_ptr<Frame>> frames_;  // by depth; kept between statements
   size_t depth_ = 0;  // frames in use (frames_ keeps its buffers between statements)
   std::vector<const TriggerSlot*> stack_;  // trigger calls in progress, outermost first
-  std::optional<Status> fatal_;            // the depth-limit error, passed up unchanged
+  std::optional<Status> nested_error_;     // the latest trigger error, for callers above
   uint64_t calls_ = 0;                     // trigger calls made, ever
   std::unordered_map<std::string, std::shared_ptr<StatementPlan>> plans_;
   struct ChangesOverride {

@@ -35,8 +35,8 @@ struct UpsertClause {
   std::vector<std::string> target_columns;  // indexed columns named in the target; empty
                                             // when there is no target, or it uses an
                                             // expression/COLLATE (then see target_text)
-  std::string target_text;                  // "(a, b COLLATE nocase)" with parentheses; empty if none
-  std::string target_where_text;            // the target's WHERE (partial index)
+  std::string target_text;        // "(a, b COLLATE nocase)" with parentheses; empty if none
+  std::string target_where_text;  // the target's WHERE (partial index)
   bool do_nothing = false;
   std::vector<Assignment> set;  // DO UPDATE SET
   std::string where_text;       // DO UPDATE … WHERE

@@ -1,4 +1,4 @@
-// Internal to src/sql: the pieces lexer.cc, splitter.cc and parser.cc share. Other
+// Internal to src/sql: the pieces lexer.cc, splitter.cc, parser.cc and dml.cc share. Other
 // modules use lexer.h, splitter.h and parser.h.
 #ifndef SPROCKET_SQL_INTERNAL_H_
 #define SPROCKET_SQL_INTERNAL_H_
@@ -13,6 +13,12 @@
 #include "sql/splitter.h"
 
 namespace sprocket::sql::internal {
+
+// Token text for a message: cut at the first line break or after 24 bytes (never inside a
+// UTF-8 sequence), with "..." marking the cut.
+std::string Shorten(std::string_view text);
+// How a message names a token: 'RETURNS', ')', string 'x', end of statement, ….
+std::string Describe(const Token& token);
 
 // kSyntaxError "syntax error at line L, column C: <message>".
 Status SyntaxErrorAt(Position position, std::string_view message);

@@ -13,26 +13,8 @@
 #include "sql/lexer.h"
 
 namespace sprocket::sql {
-namespace {
 
-// Keywords that start a clause of CREATE FUNCTION: a type name stops before them.
-constexpr std::string_view kFunctionClauseKeywords[] = {
-    "RETURNS", "LANGUAGE", "AS", "IMMUTABLE", "STABLE", "VOLATILE", "STRICT", "CALLED"};
-
-constexpr std::string_view kUnknownCapabilityHint =
-    " (expected DATABASE_READ, DATABASE_WRITE, NETWORK_ACCESS, FILE_READ or FILE_WRITE)";
-
-struct CapabilityName {
-  std::string_view name;
-  CapabilityKind kind;
-};
-constexpr CapabilityName kCapabilities[] = {
-    {"DATABASE_READ", CapabilityKind::kDatabaseRead},
-    {"DATABASE_WRITE", CapabilityKind::kDatabaseWrite},
-    {"NETWORK_ACCESS", CapabilityKind::kNetworkAccess},
-    {"FILE_READ", CapabilityKind::kFileRead},
-    {"FILE_WRITE", CapabilityKind::kFileWrite},
-};
+namespace internal {
 
 // Token text for a message: cut at the first line break or after 24 bytes (never inside a
 // UTF-8 sequence), with "..." marking the cut.
@@ -59,6 +41,32 @@ std::string Describe(const Token& token) {
       return "'" + Shorten(token.text) + "'";
   }
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::Describe;
+using internal::Shorten;
+
+// Keywords that start a clause of CREATE FUNCTION: a type name stops before them.
+constexpr std::string_view kFunctionClauseKeywords[] = {
+    "RETURNS", "LANGUAGE", "AS", "IMMUTABLE", "STABLE", "VOLATILE", "STRICT", "CALLED"};
+
+constexpr std::string_view kUnknownCapabilityHint =
+    " (expected DATABASE_READ, DATABASE_WRITE, NETWORK_ACCESS, FILE_READ or FILE_WRITE)";
+
+struct CapabilityName {
+  std::string_view name;
+  CapabilityKind kind;
+};
+constexpr CapabilityName kCapabilities[] = {
+    {"DATABASE_READ", CapabilityKind::kDatabaseRead},
+    {"DATABASE_WRITE", CapabilityKind::kDatabaseWrite},
+    {"NETWORK_ACCESS", CapabilityKind::kNetworkAccess},
+    {"FILE_READ", CapabilityKind::kFileRead},
+    {"FILE_WRITE", CapabilityKind::kFileWrite},
+};
 
 bool IsFunctionClauseKeyword(const Token& token) {
   for (std::string_view keyword : kFunctionClauseKeywords) {

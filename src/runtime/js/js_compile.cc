@@ -88,10 +88,12 @@ Result<ScriptSource> BuildScript(const FunctionDef& def) {
     // NEW as it stands when the body returns nothing (so `NEW = {...}` or mutating NEW
     // both work). Everything before the body stays on the first line, so that the body's
     // lines keep their numbers.
-    out.text = "(" + async + "function (ctx) { let {NEW, OLD, TG_OP, TG_WHEN, TG_LEVEL, " +
-               "TG_NAME, TG_TABLE_NAME, TG_ARGV, TG_DEPTH, NEW_TABLE, OLD_TABLE} = ctx; " +
-               "const db = ctx.db; const __result = " + (awaits ? "await " : "") + "(" + async +
-               "() => {\n" + body + "\n})(); return __result === undefined ? NEW : __result; })";
+    out.text =
+        "(" + async + "function (ctx) { let {NEW, OLD, TG_OP, TG_WHEN, TG_LEVEL, " +
+        "TG_NAME, TG_TABLE_NAME, TG_ARGV, TG_DEPTH, NEW_TABLE, OLD_TABLE} = ctx; " +
+        "const db = ctx.db; const __result = " + (awaits ? "await " : "") + "(" + async +
+        "() => {\n" + body +
+        "\n})(); return __result !== undefined ? __result : TG_OP === 'DELETE' ? OLD : NEW; })";
     out.line_offset = -1;
     out.wrapped = true;
     return out;
