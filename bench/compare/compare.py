@@ -364,6 +364,52 @@ CREATE FUNCTION full_name(f TEXT, l TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
 $$;
 """
 
+# The same triggers in JavaScript, as Sprocket users write them (DESIGN §3.2).
+SPROCKET_JS_CHECK_DERIVE = """
+CREATE FUNCTION check_derive() RETURNS TRIGGER LANGUAGE javascript AS $$
+function check_derive(ctx) {
+  const row = ctx.NEW;
+  if (row.amount < 0) throw new Error(`amount must be >= 0, got ${row.amount}`);
+  row.full_name = row.first_name + ' ' + row.last_name;
+  return row;
+}
+$$;
+"""
+
+SPROCKET_JS_AUDIT_FUNCS = """
+CREATE FUNCTION audit_new() RETURNS TRIGGER LANGUAGE javascript AS $$
+function audit_new(ctx) {
+  ctx.db.insert('audit_log', { table_name: ctx.TG_TABLE_NAME, op: ctx.TG_OP, row_id: ctx.NEW.id,
+                               row_data: JSON.stringify(ctx.NEW) });
+}
+$$;
+ALTER FUNCTION audit_new GRANT CAPABILITY DATABASE_WRITE('audit_log');
+CREATE FUNCTION audit_old() RETURNS TRIGGER LANGUAGE javascript AS $$
+function audit_old(ctx) {
+  ctx.db.insert('audit_log', { table_name: ctx.TG_TABLE_NAME, op: ctx.TG_OP, row_id: ctx.OLD.id,
+                               row_data: JSON.stringify(ctx.OLD) });
+}
+$$;
+ALTER FUNCTION audit_old GRANT CAPABILITY DATABASE_WRITE('audit_log');
+"""
+
+SPROCKET_JS_CHECK_DELETE = """
+CREATE FUNCTION check_delete() RETURNS TRIGGER LANGUAGE javascript AS $$
+function check_delete(ctx) {
+  if (ctx.OLD.amount < 0) throw new Error(`cannot delete row ${ctx.OLD.id} with a negative amount`);
+  return ctx.OLD;
+}
+$$;
+"""
+
+SPROCKET_JS_ALL_TRIGGERS = SPROCKET_JS_CHECK_DERIVE + SPROCKET_JS_CHECK_DELETE + \
+    SPROCKET_JS_AUDIT_FUNCS + """
+CREATE TRIGGER t_before BEFORE INSERT OR UPDATE ON t FOR EACH ROW EXECUTE FUNCTION check_derive();
+CREATE TRIGGER t_before_delete BEFORE DELETE ON t FOR EACH ROW EXECUTE FUNCTION check_delete();
+CREATE TRIGGER t_audit AFTER INSERT OR UPDATE ON t FOR EACH ROW EXECUTE FUNCTION audit_new();
+CREATE TRIGGER t_audit_delete AFTER DELETE ON t FOR EACH ROW EXECUTE FUNCTION audit_old();
+"""
+
 # The table, in display order. To add a row, append a Workload (see README.md).
 WORKLOADS: list[Workload] = [
     # -- no trigger --
@@ -411,6 +457,26 @@ CREATE TRIGGER t_before BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION check_d
         measure=INSERT_SELECT, check=CHECK_FULL_NAME, baseline="pg.insert.plpgsql_before",
         note="BEFORE INSERT trigger checks amount; full_name is a STORED generated column "
              "(SQLite's native way to derive a column)"),
+    Workload(
+        key="sprocket.insert.js_before", workload=W_BEFORE, engine="sprocket",
+        variant="JavaScript",
+        setup=LITE_SRC + LITE_T + SPROCKET_JS_CHECK_DERIVE + """
+CREATE TRIGGER t_before BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION check_derive();
+""",
+        reset=LITE_RESET, measure=INSERT_SELECT, check=CHECK_FULL_NAME,
+        baseline="pg.insert.plpgsql_before", target=600_000,
+        note="the PL/pgSQL function's logic in JS: the engine owns the row loop"),
+    Workload(
+        key="sprocket.insert.js_before_inline", workload=W_BEFORE, engine="sprocket",
+        variant="JavaScript, inline trigger",
+        setup=LITE_SRC + LITE_T + """
+CREATE TRIGGER t_before BEFORE INSERT ON t LANGUAGE js AS $$
+  if (NEW.amount < 0) throw new Error(`amount must be >= 0, got ${NEW.amount}`);
+  NEW.full_name = NEW.first_name + ' ' + NEW.last_name;
+$$;
+""",
+        reset=LITE_RESET, measure=INSERT_SELECT, check=CHECK_FULL_NAME,
+        baseline="pg.insert.plpgsql_before", target=600_000),
     # -- AFTER ROW audit --
     Workload(
         key="pg.insert.plpgsql_audit", workload=W_AUDIT, engine="postgresql",
@@ -431,6 +497,16 @@ CREATE TRIGGER t_audit AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION audit_new
         setup=LITE_SRC + LITE_T + LITE_AUDIT_LOG + LITE_AUDIT, reset=LITE_RESET_AUDIT,
         measure=INSERT_SELECT, check=CHECK_AUDIT, baseline="pg.insert.plpgsql_audit",
         note="the plain SQLite trigger, passed through by Sprocket"),
+    Workload(
+        key="sprocket.insert.js_audit", workload=W_AUDIT, engine="sprocket",
+        variant="JavaScript (ctx.db.insert)",
+        setup=LITE_SRC + LITE_T + LITE_AUDIT_LOG + SPROCKET_JS_AUDIT_FUNCS + """
+CREATE TRIGGER t_audit AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION audit_new();
+""",
+        reset=LITE_RESET_AUDIT, measure=INSERT_SELECT, check=CHECK_AUDIT,
+        baseline="pg.insert.plpgsql_audit", target=300_000,
+        note="AFTER ROW events captured inside SQLite, fired after the statement; the "
+             "INSERT itself stays on SQLite's native path"),
     # -- scalar function in the select list --
     Workload(
         key="pg.insert.sql_function", workload=W_FUNC, engine="postgresql",
@@ -485,6 +561,12 @@ $$;
         note="BEFORE UPDATE check, AFTER UPDATE audit insert; the derive trigger is "
              "AFTER UPDATE OF first_name, last_name and does not fire for this UPDATE"),
     Workload(
+        key="sprocket.update.js", workload=W_UPDATE, engine="sprocket", variant="JavaScript",
+        setup=LITE_SRC + LITE_T + LITE_AUDIT_LOG + SPROCKET_JS_ALL_TRIGGERS,
+        reset=LITE_RESET_REFILL, measure=UPDATE_ALL, check=CHECK_AUDIT_UPDATE,
+        baseline="pg.update.plpgsql",
+        note="BEFORE UPDATE check + derive, AFTER UPDATE audit through ctx.db.insert"),
+    Workload(
         key="pg.delete.plpgsql", workload=W_DELETE, engine="postgresql", variant="PL/pgSQL",
         setup=PG_SRC + PG_T + PG_AUDIT_LOG + PG_ALL_TRIGGERS, reset=PG_RESET_REFILL,
         measure=DELETE_ALL, check=CHECK_AUDIT_DELETE, teardown=PG_TEARDOWN,
@@ -494,6 +576,12 @@ $$;
         setup=LITE_SRC + LITE_T + LITE_AUDIT_LOG + LITE_ALL_TRIGGERS, reset=LITE_RESET_REFILL,
         measure=DELETE_ALL, check=CHECK_AUDIT_DELETE, baseline="pg.delete.plpgsql",
         note="BEFORE DELETE check, AFTER DELETE audit insert"),
+    Workload(
+        key="sprocket.delete.js", workload=W_DELETE, engine="sprocket", variant="JavaScript",
+        setup=LITE_SRC + LITE_T + LITE_AUDIT_LOG + SPROCKET_JS_ALL_TRIGGERS,
+        reset=LITE_RESET_REFILL, measure=DELETE_ALL, check=CHECK_AUDIT_DELETE,
+        baseline="pg.delete.plpgsql",
+        note="BEFORE DELETE check, AFTER DELETE audit through ctx.db.insert"),
 ]
 
 

@@ -5,6 +5,7 @@
 #include "common/sqlite_util.h"
 #include "common/stack.h"
 #include "common/strings.h"
+#include "runtime/js/js_call_scope.h"
 #include "runtime/js/js_convert.h"
 #include "runtime/js/js_host_api.h"
 
@@ -35,18 +36,6 @@ std::string Mib(int64_t bytes) {
 
 bool AllowNoWasm(v8::Local<v8::Context>, v8::Local<v8::String>) { return false; }
 
-// While it lives, the instance is entered for one call: the isolate locked and entered,
-// the stack limit set for this thread, a handle scope open.
-class Entered {
- public:
-  explicit Entered(v8::Isolate* isolate) : locker_(isolate), scope_(isolate), handles_(isolate) {}
-
- private:
-  v8::Locker locker_;
-  v8::Isolate::Scope scope_;
-  v8::HandleScope handles_;
-};
-
 }  // namespace
 
 JsInstance::JsInstance(std::shared_ptr<const JsShared> shared) : shared_(std::move(shared)) {}
@@ -57,6 +46,8 @@ JsInstance::~JsInstance() {
   {
     v8::Locker locker(isolate_);
     v8::Isolate::Scope scope(isolate_);
+    shapes_.clear();
+    bases_.clear();
     function_.Reset();
     context_.Reset();
   }
@@ -321,22 +312,6 @@ Status JsInstance::StoppedStatus() {
   return LimitError();
 }
 
-class JsInstance::CallScope {
- public:
-  explicit CallScope(JsInstance& instance)
-      : entered_(instance.isolate_),
-        context_(instance.context_.Get(instance.isolate_)),
-        context_scope_(context_),
-        window_(instance) {}
-  v8::Local<v8::Context> context() const { return context_; }
-
- private:
-  Entered entered_;
-  v8::Local<v8::Context> context_;
-  v8::Context::Scope context_scope_;
-  Window window_;
-};
-
 Result<Value> JsInstance::Call(CallContext& call, std::span<const Value> args) {
   if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
   // The result's conversion runs guest code too (toJSON, getters): the CPU window covers it.
@@ -427,138 +402,6 @@ Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> arg
     rows.push_back(std::move(row));
   }
   return rows;
-}
-
-}  // namespace sprocket::runtime::js
-
-namespace sprocket::runtime::js {
-
-namespace {
-
-// A row as a plain object, column → value (types as for ANY).
-Result<v8::Local<v8::Value>> RowToJs(v8::Local<v8::Context> context, const RowData* row) {
-  v8::Isolate* isolate = context->GetIsolate();
-  if (row == nullptr) return v8::Local<v8::Value>(v8::Null(isolate));
-  v8::Local<v8::Object> object = v8::Object::New(isolate);
-  for (size_t i = 0; i < row->values.size() && i < row->columns->size(); ++i) {
-    SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> v, ToJs(context, row->values[i], SqlType::kAny));
-    if (object->Set(context, StringOrEmpty(isolate, (*row->columns)[i]), v).IsNothing()) {
-      return Status(StatusCode::kInternal, "could not build a row object");
-    }
-  }
-  return v8::Local<v8::Value>(object);
-}
-
-Result<v8::Local<v8::Value>> RowsToJs(v8::Local<v8::Context> context,
-                                      const std::vector<RowData>* rows) {
-  v8::Isolate* isolate = context->GetIsolate();
-  if (rows == nullptr) return v8::Local<v8::Value>(v8::Null(isolate));
-  v8::Local<v8::Array> array = v8::Array::New(isolate, static_cast<int>(rows->size()));
-  for (size_t i = 0; i < rows->size(); ++i) {
-    SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> row, RowToJs(context, &(*rows)[i]));
-    if (array->Set(context, static_cast<uint32_t>(i), row).IsNothing()) {
-      return Status(StatusCode::kInternal, "could not build a transition table");
-    }
-  }
-  return v8::Local<v8::Value>(array);
-}
-
-}  // namespace
-
-Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerData& trigger) {
-  if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
-  CallScope scope(*this);
-  v8::Local<v8::Context> context = scope.context();
-  v8::Isolate* isolate = isolate_;
-  v8::Local<v8::Object> ctx = v8::Object::New(isolate);
-  auto set = [&](std::string_view key, v8::Local<v8::Value> value) {
-    return ctx->Set(context, StringOrEmpty(isolate, key), value).FromMaybe(false);
-  };
-  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> new_row, RowToJs(context, trigger.new_row));
-  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> old_row, RowToJs(context, trigger.old_row));
-  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> new_table, RowsToJs(context, trigger.new_table));
-  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Value> old_table, RowsToJs(context, trigger.old_table));
-  v8::Local<v8::Array> argv = v8::Array::New(isolate, static_cast<int>(trigger.argv.size()));
-  for (size_t i = 0; i < trigger.argv.size(); ++i) {
-    if (argv->Set(context, static_cast<uint32_t>(i), StringOrEmpty(isolate, trigger.argv[i]))
-            .IsNothing()) {
-      return Status(StatusCode::kInternal, "could not build TG_ARGV");
-    }
-  }
-  v8::Local<v8::Value> sprocket_object;
-  v8::Local<v8::Value> db;
-  v8::Local<v8::Value> log;
-  v8::Local<v8::Value> session;
-  if (!context->Global()
-           ->Get(context, StringOrEmpty(isolate, "sprocket"))
-           .ToLocal(&sprocket_object) ||
-      !sprocket_object->IsObject() ||
-      !sprocket_object.As<v8::Object>()->Get(context, StringOrEmpty(isolate, "db")).ToLocal(&db) ||
-      !sprocket_object.As<v8::Object>()
-           ->Get(context, StringOrEmpty(isolate, "log"))
-           .ToLocal(&log)) {
-    return Status(StatusCode::kInternal, What() + ": the sprocket object is missing");
-  }
-  CallContext* outer = current_;
-  current_ = &call;  // sprocket.session reads the call in progress
-  bool has_session = sprocket_object.As<v8::Object>()
-                         ->Get(context, StringOrEmpty(isolate, "session"))
-                         .ToLocal(&session);
-  current_ = outer;
-  bool ok = set("NEW", new_row) && set("OLD", old_row) &&
-            set("TG_OP", StringOrEmpty(isolate, trigger.op)) &&
-            set("TG_WHEN", StringOrEmpty(isolate, trigger.when)) &&
-            set("TG_LEVEL", StringOrEmpty(isolate, trigger.level)) &&
-            set("TG_NAME", StringOrEmpty(isolate, trigger.name)) &&
-            set("TG_TABLE_NAME", StringOrEmpty(isolate, trigger.table)) && set("TG_ARGV", argv) &&
-            set("TG_DEPTH", v8::Integer::New(isolate, trigger.depth)) &&
-            set("NEW_TABLE", new_table) && set("OLD_TABLE", old_table) && set("db", db) &&
-            set("log", log) && (!has_session || set("session", session));
-  if (ok && !trigger.new_table_name.empty()) ok = set(trigger.new_table_name, new_table);
-  if (ok && !trigger.old_table_name.empty()) ok = set(trigger.old_table_name, old_table);
-  if (!ok) return Status(StatusCode::kInternal, What() + ": could not build ctx");
-
-  v8::Local<v8::Value> args[] = {ctx};
-  v8::Local<v8::Value> value;
-  SPROCKET_RETURN_IF_ERROR(InvokeJs(call, 1, args, context, &value));
-
-  // BEFORE ROW rules (DESIGN §3.2): null skips the row; nothing keeps ctx.NEW as the
-  // function left it; an object replaces the row.
-  TriggerResult out;
-  if (value->IsNull()) {
-    out.outcome = TriggerResult::Outcome::kSkip;
-    return out;
-  }
-  const RowData* base = trigger.new_row != nullptr ? trigger.new_row : trigger.old_row;
-  if (value->IsUndefined()) {
-    v8::Local<v8::Value> current;
-    if (!ctx->Get(context, StringOrEmpty(isolate, "NEW")).ToLocal(&current)) return StoppedStatus();
-    value = trigger.new_row != nullptr ? current : old_row;
-    if (value->IsNull()) {
-      out.outcome = TriggerResult::Outcome::kSkip;
-      return out;
-    }
-  }
-  if (base == nullptr) return out;  // statement level: nothing to write
-  if (!value->IsObject() || value->IsArray()) {
-    return Status(
-        StatusCode::kInvalidArgument,
-        What() + " must return a row object, null or nothing, got " + DescribeJs(context, value));
-  }
-  out.row.columns = base->columns;
-  v8::Local<v8::Object> row = value.As<v8::Object>();
-  v8::TryCatch try_catch(isolate);
-  for (const std::string& column : *base->columns) {
-    v8::Local<v8::Value> cell;
-    if (!row->Get(context, StringOrEmpty(isolate, column)).ToLocal(&cell)) {
-      return ErrorFrom(try_catch, context, window_sequence_);
-    }
-    auto v = FromJs(context, cell, SqlType::kAny);
-    if (ShouldStop() || isolate_->IsExecutionTerminating()) return StoppedStatus();
-    if (!v.ok()) return v.status().WithContext(What() + " column " + QuoteIdentifier(column));
-    out.row.values.push_back(std::move(*v));
-  }
-  return out;
 }
 
 }  // namespace sprocket::runtime::js

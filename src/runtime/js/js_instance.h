@@ -92,11 +92,42 @@ class JsInstance : public Instance {
   Status LimitError() const;
   std::string What() const;  // javascript function "f"
 
+  // Trigger calls (js_trigger.cc): JavaScript helpers compiled per row layout build ctx
+  // and read the returned row, so that a call costs one pass into V8 per step instead of
+  // a property set per value.
+  // The helpers for one layout of columns (one table), compiled in this instance's context.
+  struct TriggerShape {
+    std::shared_ptr<const std::vector<std::string>> columns;  // keeps the layout's key alive
+    size_t ncols = 0;
+    // (base, op, when, level, depth, session, has_new, has_old, new_table, old_table,
+    //  new_name, old_name, new values…, old values…) → ctx
+    v8::Global<v8::Function> make_ctx;
+    // (value, ctx, is_delete) → the row to write as an array of values in column order, or
+    // the value itself when it is not a row object (null skips).
+    v8::Global<v8::Function> extract;
+    // (values…) → a row object (transition sets)
+    v8::Global<v8::Function> make_row;
+  };
+
+  // What stays the same between calls of one trigger: its name, table, arguments, and the
+  // services ctx.db and ctx.log.
+  struct TriggerBase {
+    std::string key;
+    v8::Global<v8::Object> object;
+  };
+  Result<TriggerShape*> ShapeFor(v8::Local<v8::Context> context,
+                                 const std::shared_ptr<const std::vector<std::string>>& columns);
+  Result<v8::Local<v8::Object>> BaseFor(v8::Local<v8::Context> context, const TriggerData& trigger);
+  Result<v8::Local<v8::Value>> RowsToJs(v8::Local<v8::Context> context, TriggerShape& shape,
+                                        const std::vector<RowData>* rows);
+
   std::shared_ptr<const JsShared> shared_;
   std::unique_ptr<LimitedAllocator> allocator_;
   v8::Isolate* isolate_ = nullptr;  // owned: disposed in the destructor
   v8::Global<v8::Context> context_;
   v8::Global<v8::Function> function_;
+  std::vector<std::unique_ptr<TriggerShape>> shapes_;
+  std::vector<std::unique_ptr<TriggerBase>> bases_;
   CallMonitor monitor_;
   CallContext* current_ = nullptr;
   int depth_ = 0;  // nested calls of this instance on the stack

@@ -1,0 +1,41 @@
+// The scopes a call into a JsInstance opens (internal to runtime/js).
+#ifndef SPROCKET_RUNTIME_JS_JS_CALL_SCOPE_H_
+#define SPROCKET_RUNTIME_JS_JS_CALL_SCOPE_H_
+
+#include <v8.h>
+
+#include "runtime/js/js_instance.h"
+
+namespace sprocket::runtime::js {
+
+// While it lives, the instance is entered for one call: the isolate locked and entered,
+// a handle scope open.
+class Entered {
+ public:
+  explicit Entered(v8::Isolate* isolate) : locker_(isolate), scope_(isolate), handles_(isolate) {}
+
+ private:
+  v8::Locker locker_;
+  v8::Isolate::Scope scope_;
+  v8::HandleScope handles_;
+};
+
+class JsInstance::CallScope {
+ public:
+  explicit CallScope(JsInstance& instance)
+      : entered_(instance.isolate_),
+        context_(instance.context_.Get(instance.isolate_)),
+        context_scope_(context_),
+        window_(instance) {}
+  v8::Local<v8::Context> context() const { return context_; }
+
+ private:
+  Entered entered_;
+  v8::Local<v8::Context> context_;
+  v8::Context::Scope context_scope_;
+  Window window_;
+};
+
+}  // namespace sprocket::runtime::js
+
+#endif  // SPROCKET_RUNTIME_JS_JS_CALL_SCOPE_H_
