@@ -48,6 +48,7 @@ JsInstance::~JsInstance() {
     v8::Isolate::Scope scope(isolate_);
     shapes_.clear();
     bases_.clear();
+    interned_.clear();
     function_.Reset();
     context_.Reset();
   }

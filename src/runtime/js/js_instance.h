@@ -128,6 +128,10 @@ class JsInstance : public Instance {
   v8::Global<v8::Function> function_;
   std::vector<std::unique_ptr<TriggerShape>> shapes_;
   std::vector<std::unique_ptr<TriggerBase>> bases_;
+  // TG_OP, TG_WHEN and TG_LEVEL values, made once.
+  std::vector<std::pair<std::string, v8::Global<v8::String>>> interned_;
+  v8::Local<v8::String> Interned(const std::string& text);
+  std::vector<v8::Local<v8::Value>> args_;  // make_ctx's arguments (reused; not reentrant-safe)
   CallMonitor monitor_;
   CallContext* current_ = nullptr;
   int depth_ = 0;  // nested calls of this instance on the stack

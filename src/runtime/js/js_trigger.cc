@@ -64,7 +64,7 @@ Result<JsInstance::TriggerShape*> JsInstance::ShapeFor(
   auto shape = std::make_unique<TriggerShape>();
   shape->columns = columns;
   shape->ncols = columns != nullptr ? columns->size() : 0;
-  std::string params, news, olds, row, values;
+  std::string params, news, olds, values;
   for (size_t i = 0; i < shape->ncols; ++i) {
     std::string key = JsString((*columns)[i]);
     std::string n = "n" + std::to_string(i);
@@ -76,18 +76,33 @@ Result<JsInstance::TriggerShape*> JsInstance::ShapeFor(
   }
   std::string old_params;
   for (size_t i = 0; i < shape->ncols; ++i) old_params += ", o" + std::to_string(i);
+  // A class, so that every ctx has the same shape (fast property access in the trigger);
+  // session is a getter on its prototype (read only when used).
   std::string make_ctx =
-      "(function (b, op, when, level, depth, session, hn, ho, nt, ot, ntn, otn" + params +
-      old_params +
+      "(function (sp) {\n"
+      "  class Ctx {\n"
+      "    constructor(b, op, when, level, depth, hn, ho, nt, ot" +
+      params + old_params +
       ") {\n"
-      "  const ctx = { NEW: hn ? {" +
-      news + "} : null, OLD: ho ? {" + olds +
-      "} : null, TG_OP: op, TG_WHEN: when, TG_LEVEL: level, TG_NAME: b.name, "
-      "TG_TABLE_NAME: b.table, TG_ARGV: [...b.argv], TG_DEPTH: depth, NEW_TABLE: nt, "
-      "OLD_TABLE: ot, db: b.db, log: b.log, session: session };\n"
-      "  if (ntn) ctx[ntn] = nt;\n"
-      "  if (otn) ctx[otn] = ot;\n"
-      "  return ctx;\n"
+      "      this.NEW = hn ? {" +
+      news + "} : null;\n      this.OLD = ho ? {" + olds +
+      "} : null;\n"
+      "      this.TG_OP = op; this.TG_WHEN = when; this.TG_LEVEL = level; this.TG_NAME = b.name;\n"
+      "      this.TG_TABLE_NAME = b.table; this.TG_ARGV = [...b.argv]; this.TG_DEPTH = depth;\n"
+      "      this.NEW_TABLE = nt; this.OLD_TABLE = ot; this.db = b.db; this.log = b.log;\n"
+      "    }\n"
+      "    get session() { return sp.session; }\n"
+      "  }\n"
+      "  return function (b, op, when, level, depth, hn, ho, nt, ot, ntn, otn" +
+      params + old_params +
+      ") {\n"
+      "    const ctx = new Ctx(b, op, when, level, depth, hn, ho, nt, ot" +
+      params + old_params +
+      ");\n"
+      "    if (ntn) ctx[ntn] = nt;\n"
+      "    if (otn) ctx[otn] = ot;\n"
+      "    return ctx;\n"
+      "  };\n"
       "})";
   std::string extract =
       "(function (v, ctx, del) {\n"
@@ -99,7 +114,19 @@ Result<JsInstance::TriggerShape*> JsInstance::ShapeFor(
       "})";
   std::string make_row =
       "(function (" + (params.empty() ? "" : params.substr(2)) + ") { return {" + news + "}; })";
-  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Function> f1, CompileHelper(context, make_ctx));
+  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Function> factory, CompileHelper(context, make_ctx));
+  v8::Local<v8::Value> sprocket_object, f1_value;
+  {
+    v8::TryCatch try_catch(isolate_);
+    if (!context->Global()
+             ->Get(context, StringOrEmpty(isolate_, "sprocket"))
+             .ToLocal(&sprocket_object) ||
+        !factory->Call(context, v8::Undefined(isolate_), 1, &sprocket_object).ToLocal(&f1_value) ||
+        !f1_value->IsFunction()) {
+      return Status(StatusCode::kInternal, "could not build the trigger context helper");
+    }
+  }
+  v8::Local<v8::Function> f1 = f1_value.As<v8::Function>();
   SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Function> f2, CompileHelper(context, extract));
   SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Function> f3, CompileHelper(context, make_row));
   shape->make_ctx.Reset(isolate_, f1);
@@ -182,6 +209,15 @@ Result<v8::Local<v8::Value>> JsInstance::RowsToJs(v8::Local<v8::Context> context
   return v8::Local<v8::Value>(v8::Array::New(isolate_, elements.data(), elements.size()));
 }
 
+v8::Local<v8::String> JsInstance::Interned(const std::string& text) {
+  for (const auto& [key, value] : interned_) {
+    if (key == text) return value.Get(isolate_);
+  }
+  v8::Local<v8::String> s = StringOrEmpty(isolate_, text);
+  interned_.emplace_back(text, v8::Global<v8::String>(isolate_, s));
+  return s;
+}
+
 Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerData& trigger) {
   if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
   CallScope scope(*this);
@@ -199,45 +235,29 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
   SPROCKET_ASSIGN_OR_RETURN(TriggerShape * shape, ShapeFor(context, columns));
   SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Object> base, BaseFor(context, trigger));
 
-  // sprocket.session reads the call in progress.
-  v8::Local<v8::Value> session = v8::Undefined(isolate);
-  {
-    CallContext* outer = current_;
-    current_ = &call;
-    v8::Local<v8::Value> sprocket_object;
-    if (context->Global()
-            ->Get(context, StringOrEmpty(isolate, "sprocket"))
-            .ToLocal(&sprocket_object) &&
-        sprocket_object->IsObject()) {
-      (void)sprocket_object.As<v8::Object>()
-          ->Get(context, StringOrEmpty(isolate, "session"))
-          .ToLocal(&session);
-    }
-    current_ = outer;
-  }
-
   size_t n = shape->ncols;
-  std::vector<v8::Local<v8::Value>> args(12 + 2 * n);
+  constexpr size_t kFixed = 11;
+  args_.resize(kFixed + 2 * n);
+  std::vector<v8::Local<v8::Value>>& args = args_;
   args[0] = base;
-  args[1] = StringOrEmpty(isolate, trigger.op);
-  args[2] = StringOrEmpty(isolate, trigger.when);
-  args[3] = StringOrEmpty(isolate, trigger.level);
+  args[1] = Interned(trigger.op);
+  args[2] = Interned(trigger.when);
+  args[3] = Interned(trigger.level);
   args[4] = v8::Integer::New(isolate, trigger.depth);
-  args[5] = session;
-  args[6] = v8::Boolean::New(isolate, trigger.new_row != nullptr);
-  args[7] = v8::Boolean::New(isolate, trigger.old_row != nullptr);
-  SPROCKET_ASSIGN_OR_RETURN(args[8], RowsToJs(context, *shape, trigger.new_table));
-  SPROCKET_ASSIGN_OR_RETURN(args[9], RowsToJs(context, *shape, trigger.old_table));
-  args[10] = trigger.new_table_name.empty()
-                 ? v8::Local<v8::Value>(v8::Null(isolate))
-                 : v8::Local<v8::Value>(StringOrEmpty(isolate, trigger.new_table_name));
-  args[11] = trigger.old_table_name.empty()
+  args[5] = v8::Boolean::New(isolate, trigger.new_row != nullptr);
+  args[6] = v8::Boolean::New(isolate, trigger.old_row != nullptr);
+  SPROCKET_ASSIGN_OR_RETURN(args[7], RowsToJs(context, *shape, trigger.new_table));
+  SPROCKET_ASSIGN_OR_RETURN(args[8], RowsToJs(context, *shape, trigger.old_table));
+  args[9] = trigger.new_table_name.empty()
+                ? v8::Local<v8::Value>(v8::Null(isolate))
+                : v8::Local<v8::Value>(StringOrEmpty(isolate, trigger.new_table_name));
+  args[10] = trigger.old_table_name.empty()
                  ? v8::Local<v8::Value>(v8::Null(isolate))
                  : v8::Local<v8::Value>(StringOrEmpty(isolate, trigger.old_table_name));
   for (int which = 0; which < 2; ++which) {
     const RowData* row = which == 0 ? trigger.new_row : trigger.old_row;
     for (size_t i = 0; i < n; ++i) {
-      v8::Local<v8::Value>& slot = args[12 + which * n + i];
+      v8::Local<v8::Value>& slot = args[kFixed + which * n + i];
       if (row != nullptr && i < row->values.size()) {
         SPROCKET_ASSIGN_OR_RETURN(slot, ToJs(context, row->values[i], SqlType::kAny));
       } else {
