@@ -57,6 +57,51 @@ TEST(EngineTest, SqlFunctionsWork) {
             "function \"add_tax\" argument 1 (price): expected REAL, got TEXT 'abc'");
 }
 
+TEST(EngineTest, TriggersFireForPreparedStatementsWithParameters) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  auto s = Connect(**db);
+  ASSERT_TRUE(s->Execute(R"(
+      CREATE TABLE t(id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c TEXT);
+      CREATE TABLE log(msg TEXT);
+      CREATE TRIGGER t_before BEFORE INSERT OR UPDATE ON t LANGUAGE js AS $$ NEW.c = NEW.a + NEW.b $$;
+      CREATE TRIGGER t_after AFTER INSERT ON t LANGUAGE js AS $$
+        db.execute('INSERT INTO log VALUES (?)', ['after ' + NEW.id + ' ' + NEW.c]) $$;
+  )")
+                  .ok());
+  // Named, numbered and anonymous parameters keep their values in the clauses the trigger
+  // engine cuts out of the statement (the VALUES rows, RETURNING).
+  auto st = s->Prepare("INSERT INTO t(a, b) VALUES (:a, ?2), (?, ?) RETURNING id, c, :a || ?");
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  Statement& insert = **st;
+  ASSERT_EQ(insert.parameter_count(), 5);
+  ASSERT_TRUE(insert.Bind(1, Value("x")).ok());
+  ASSERT_TRUE(insert.Bind(2, Value(1)).ok());
+  ASSERT_TRUE(insert.Bind(3, Value("y")).ok());
+  ASSERT_TRUE(insert.Bind(4, Value(2)).ok());
+  ASSERT_TRUE(insert.Bind(5, Value("!")).ok());
+  std::vector<std::string> got;
+  for (;;) {
+    auto row = insert.Step();
+    ASSERT_TRUE(row.ok()) << row.status().message();
+    if (!*row) break;
+    ASSERT_EQ(insert.column_count(), 3);
+    got.push_back(insert.column(0).ToString() + " " + insert.column(1).ToString() + " " +
+                  insert.column(2).ToString());
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"1 x1 x!", "2 y2 x!"}));
+  EXPECT_EQ(insert.rows_affected(), 2);
+  EXPECT_EQ(One(*s, "SELECT group_concat(msg, '; ') FROM log"), Value("after 1 x1; after 2 y2"));
+  // Run again with other values: the same prepared statement, the same triggers.
+  ASSERT_TRUE(insert.Reset().ok());
+  ASSERT_TRUE(insert.Bind(1, Value("z")).ok());
+  auto row = insert.Step();
+  ASSERT_TRUE(row.ok() && *row) << (row.ok() ? "no row" : row.status().message());
+  EXPECT_EQ(insert.column(1), Value("z1"));
+  ASSERT_TRUE(insert.Reset().ok());
+  EXPECT_EQ(One(*s, "SELECT count(*) FROM t"), Value(4));
+}
+
 TEST(EngineTest, CatalogIsTransactionalAndShared) {
   TempDb tmp;
   auto db = Database::Open(tmp.path());

@@ -99,14 +99,15 @@ std::string NumberParameters(std::string_view sql) {
   std::unordered_map<std::string, int> named;
   for (const sql::Token& t : *tokens) {
     if (t.kind != sql::TokenKind::kParameter) continue;
-    if (t.text == "?") {
-      ++max_index;
+    if (t.text[0] == '?') {
+      // ? and ?N become :_spuN: named, so that they cannot collide with the numbers SQLite
+      // gives the engine's own parameters in a derived statement.
+      int index = t.text == "?" ? ++max_index : std::atoi(std::string(t.text.substr(1)).c_str());
+      max_index = std::max(max_index, index);
       size_t at = static_cast<size_t>(t.text.data() - sql.data());
       out.append(sql.substr(copied, at - copied));
-      out += "?" + std::to_string(max_index);
-      copied = at + 1;
-    } else if (t.text[0] == '?') {
-      max_index = std::max(max_index, std::atoi(std::string(t.text.substr(1)).c_str()));
+      out += ":_spu" + std::to_string(index);
+      copied = at + t.text.size();
     } else if (named.emplace(std::string(t.text), 0).second) {
       ++max_index;
     }
@@ -192,12 +193,12 @@ Status RowLoop::Prepare(DerivedStatement* d, const std::string& sql) {
     const char* name = sqlite3_bind_parameter_name(d->stmt.get(), i);
     if (name == nullptr) continue;
     std::string_view n(name);
-    if (n.rfind(":_sp", 0) == 0) {
+    if (n.rfind(":_spu", 0) == 0) {
+      d->user.emplace_back(i, std::atoi(name + 5));  // the user's ?N
+    } else if (n.rfind(":_sp", 0) == 0) {
       size_t k = static_cast<size_t>(std::atoi(name + 4));
       if (d->ours.size() <= k) d->ours.resize(k + 1, 0);
       d->ours[k] = i;
-    } else if (n[0] == '?') {
-      d->user.emplace_back(i, std::atoi(name + 1));
     } else {
       d->user.emplace_back(i, native_ != nullptr ? sqlite3_bind_parameter_index(native_, name) : 0);
     }

@@ -15,7 +15,8 @@
 namespace sprocket {
 
 // A statement the engine derived from the user's: its own values are bound by the names
-// :_sp0, :_sp1, … and the user's parameters by their name or number in the original.
+// :_sp0, :_sp1, …, the user's numbered parameters by :_spuN (see NumberParameters) and
+// named ones by their name in the original.
 struct DerivedStatement {
   StmtPtr stmt;
   std::vector<int> ours;                  // parameter index of :_spK, 0 when absent
@@ -99,8 +100,8 @@ class RowLoop {
   bool columns_set_ = false;
 };
 
-// The statement with every bare ? given its number (?N), so that clauses cut out of it
-// keep their parameters' numbers.
+// The statement with every ? and ?N written :_spuN (N its number in the statement), so
+// that clauses cut out of it keep their parameters.
 std::string NumberParameters(std::string_view sql);
 
 // `text` with each qualified column reference `q.column` for which `replace` returns a

@@ -625,6 +625,8 @@ Status TriggerEngine::FireStatementTriggers(TriggerTable& table, sql::DmlOp op, 
   if (timing == kAfterIdx) TransitionSets(table, op, &new_rows, &old_rows);
   for (TriggerSlot* t : list) {
     if (!Listed(*t, op, set_columns)) continue;
+    SPROCKET_ASSIGN_OR_RETURN(bool holds, When(*t, nullptr, nullptr));  // no column values
+    if (!holds) continue;
     runtime::TriggerData data;
     data.when = timing == kBeforeIdx ? "BEFORE" : "AFTER";
     data.level = "STATEMENT";
