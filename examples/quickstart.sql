@@ -33,8 +33,7 @@ SELECT name, slug(name) AS slug FROM products ORDER BY id;
 -- Everything a function may do is a capability; MINIMAL allows nothing but computing.
 ALTER FUNCTION add_tax SET SECURITY POLICY MINIMAL;
 
--- A trigger runs a function on every changed row. (Sprocket stores and lists triggers;
--- firing them is coming next.)
+-- A trigger runs a function on every changed row.
 CREATE TABLE price_log (product_id INTEGER, old_price REAL, new_price REAL);
 
 CREATE FUNCTION log_price() RETURNS TRIGGER LANGUAGE sql AS $$
@@ -44,6 +43,16 @@ $$;
 CREATE TRIGGER products_price_log
   AFTER UPDATE OF price ON products
   FOR EACH ROW EXECUTE FUNCTION log_price();
+ALTER FUNCTION log_price GRANT CAPABILITY DATABASE_WRITE('price_log');
+
+-- A BEFORE trigger in JavaScript checks and derives: it may change the row or refuse it.
+CREATE TRIGGER products_check BEFORE INSERT OR UPDATE ON products LANGUAGE js AS $$
+  if (NEW.price < 0) throw new Error(`price of ${NEW.name} cannot be negative`);
+  NEW.name = NEW.name.trim();
+$$;
+
+UPDATE products SET price = price * 1.1 WHERE price <= 10;
+SELECT product_id, old_price, round(new_price, 2) AS new_price FROM price_log;
 
 -- The catalog is a set of views.
 SELECT name, language, returns, volatility FROM sprocket_functions ORDER BY name;
