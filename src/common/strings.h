@@ -2,6 +2,7 @@
 #ifndef SPROCKET_COMMON_STRINGS_H_
 #define SPROCKET_COMMON_STRINGS_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,13 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
 
 // Whitespace trimmed from both ends.
 std::string_view Trim(std::string_view s);
+
+// Hashes std::string and std::string_view alike, so maps keyed by std::string can be
+// searched with a string_view without allocating (with std::equal_to<>).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 }  // namespace sprocket
 

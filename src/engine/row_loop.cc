@@ -220,8 +220,7 @@ void RowLoop::BindOurs(DerivedStatement& d, size_t k, const Value& v) {
   if (k < d.ours.size() && d.ours[k] != 0) BindValue(d.stmt.get(), d.ours[k], v);
 }
 
-Status RowLoop::StepWrite(DerivedStatement& d, bool count_changes) {
-  sqlite3* db = engine_.db();
+Status RowLoop::Drain(DerivedStatement& d, std::vector<std::vector<Value>>* rows) {
   sqlite3_stmt* stmt = d.stmt.get();
   int n = sqlite3_column_count(stmt);
   for (;;) {
@@ -230,18 +229,20 @@ Status RowLoop::StepWrite(DerivedStatement& d, bool count_changes) {
       std::vector<Value> row;
       row.reserve(n);
       for (int i = 0; i < n; ++i) row.push_back(ColumnValue(stmt, i));
-      out_->rows.push_back(std::move(row));
+      rows->push_back(std::move(row));
       continue;
     }
-    if (rc == SQLITE_DONE) {
-      if (count_changes) changes_ += sqlite3_changes64(db);
-      sqlite3_reset(stmt);
-      return Status::Ok();
-    }
-    Status st = ErrorFor(rc);
+    Status st = rc == SQLITE_DONE ? Status::Ok() : ErrorFor(rc);
     sqlite3_reset(stmt);
     return st;
   }
+}
+
+Status RowLoop::StepWrite(DerivedStatement& d, bool count_changes) {
+  SPROCKET_RETURN_IF_ERROR(Drain(d, &out_->rows));
+  // What the statement changed is kept by the connection until the next one completes.
+  if (count_changes) changes_ += sqlite3_changes64(engine_.db());
+  return Status::Ok();
 }
 
 Status RowLoop::PrepareViewReturning() {
@@ -279,22 +280,9 @@ void RowLoop::SetColumns(DerivedStatement& d) {
 
 Status RowLoop::Materialize(DerivedStatement& d, std::vector<std::vector<Value>>* rows) {
   SPROCKET_RETURN_IF_ERROR(BindUser(d));
-  sqlite3_stmt* stmt = d.stmt.get();
-  int n = sqlite3_column_count(stmt);
-  for (;;) {
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-      std::vector<Value> row;
-      row.reserve(n);
-      for (int i = 0; i < n; ++i) row.push_back(ColumnValue(stmt, i));
-      rows->push_back(std::move(row));
-      continue;
-    }
-    Status st = rc == SQLITE_DONE ? Status::Ok() : ErrorFor(rc);
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-    return st;
-  }
+  Status st = Drain(d, rows);
+  sqlite3_clear_bindings(d.stmt.get());
+  return st;
 }
 
 Status RowLoop::Run() {
@@ -681,9 +669,9 @@ Status RowLoop::Update() {
     if (!d.limit_text.empty()) sql += " LIMIT " + d.limit_text;
     SPROCKET_RETURN_IF_ERROR(Prepare(&plan_.source, sql));
   }
-  if (per_row && !plan_.conflict.ready()) {
+  if (per_row && !plan_.current.ready()) {
     SPROCKET_RETURN_IF_ERROR(
-        Prepare(&plan_.conflict, with + values + " FROM " + Target() + " WHERE " + KeyMatch(0)));
+        Prepare(&plan_.current, with + values + " FROM " + Target() + " WHERE " + KeyMatch(0)));
   }
   std::vector<std::vector<Value>> rows;
   SPROCKET_RETURN_IF_ERROR(Materialize(plan_.source, &rows));
@@ -719,8 +707,8 @@ Status RowLoop::Update() {
     const std::vector<Value>* source = &scanned;
     if (per_row) {
       current.clear();
-      for (size_t i = 0; i < key.size(); ++i) BindOurs(plan_.conflict, i, key[i]);
-      SPROCKET_RETURN_IF_ERROR(Materialize(plan_.conflict, &current));
+      for (size_t i = 0; i < key.size(); ++i) BindOurs(plan_.current, i, key[i]);
+      SPROCKET_RETURN_IF_ERROR(Materialize(plan_.current, &current));
       if (current.empty()) continue;  // deleted meanwhile
       source = &current[0];
     }

@@ -39,13 +39,14 @@ struct StatementPlan {
 
   // Statements prepared on first use and reused by later executions. None is left busy
   // while guest code runs, so a trigger may run the same statement again (recursion).
-  DerivedStatement source;                                // the rows to insert / the rows to change
-  DerivedStatement defaults;                              // INSERT: the omitted columns' defaults
-  bool volatile_defaults = false;                         // evaluate them per row
-  DerivedStatement write;                                 // INSERT / DELETE: the per-row write
-  DerivedStatement returning;                             // views: RETURNING over the trigger's row
-  DerivedStatement conflict;                              // emulated upsert: the conflicting row
-  DerivedStatement upsert_new;                            // emulated upsert: NEW from DO UPDATE SET
+  DerivedStatement source;         // the rows to insert / the rows to change
+  DerivedStatement defaults;       // INSERT: the omitted columns' defaults
+  bool volatile_defaults = false;  // evaluate them per row
+  DerivedStatement write;          // INSERT / DELETE: the per-row write
+  DerivedStatement returning;      // views: RETURNING over the trigger's row
+  DerivedStatement conflict;       // emulated upsert: the conflicting row
+  DerivedStatement current;        // UPDATE with subqueries in SET: a row as it is now
+  DerivedStatement upsert_new;     // emulated upsert: NEW from DO UPDATE SET
   std::map<std::vector<bool>, DerivedStatement> updates;  // UPDATE writes by column set
 };
 
@@ -67,7 +68,9 @@ class RowLoop {
   // Binds the user's parameters of `d`.
   Status BindUser(DerivedStatement& d);
   void BindOurs(DerivedStatement& d, size_t k, const Value& v);
-  // Steps `d` to the end, appending its rows to out_ (RETURNING); counts changes.
+  // Steps `d` to the end (then resets it), appending its rows to `rows`.
+  Status Drain(DerivedStatement& d, std::vector<std::vector<Value>>* rows);
+  // Drain into out_ (RETURNING), counting the rows the statement changed.
   Status StepWrite(DerivedStatement& d, bool count_changes);
   // Views: RETURNING evaluated over `row` (the INSTEAD OF trigger's), prepared first.
   Status PrepareViewReturning();

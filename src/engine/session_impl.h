@@ -17,6 +17,7 @@
 
 #include "catalog/catalog.h"
 #include "common/sqlite_util.h"
+#include "common/strings.h"
 #include "engine/database_state.h"
 #include "runtime/runtime.h"
 #include "security/authorizer.h"
@@ -27,13 +28,6 @@ namespace sprocket {
 
 class HostApiImpl;
 class TriggerEngine;
-
-// Hashes std::string and std::string_view alike, so maps keyed by std::string can be
-// searched with a string_view without allocating.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 
 // Memoized results of an IMMUTABLE function (bounded). It switches itself off when the
 // arguments rarely repeat, so that a function called with distinct values pays nothing.

@@ -20,13 +20,6 @@ constexpr const char* kTempPrefix = "_sprocket_";
 
 std::string Q(std::string_view name) { return QuoteIdentifier(name); }
 
-bool HasOp(const catalog::TriggerRecord& t, sql::DmlOp op) {
-  for (const sql::TriggerEvent& e : t.events) {
-    if (OpIndex(op) == static_cast<int>(e.op)) return true;
-  }
-  return false;
-}
-
 const sql::TriggerEvent* EventFor(const catalog::TriggerRecord& t, sql::DmlOp op) {
   for (const sql::TriggerEvent& e : t.events) {
     if (OpIndex(op) == static_cast<int>(e.op)) return &e;
@@ -259,9 +252,9 @@ Status TriggerEngine::LoadShape(TriggerTable& table) {
   return Status::Ok();
 }
 
-std::vector<std::string> TriggerEngine::DesiredTempTriggers() {
+std::vector<TriggerEngine::TempTrigger> TriggerEngine::DesiredTempTriggers() {
   hooks_.clear();
-  std::vector<std::string> out;
+  std::vector<TempTrigger> out;
   for (auto& [key, table] : tables_) {
     if (!table->exists) continue;
     int ncols = static_cast<int>(table->columns->size());
@@ -270,13 +263,14 @@ std::vector<std::string> TriggerEngine::DesiredTempTriggers() {
         // SQLite prepares a change to a view only when the view has an INSTEAD OF trigger;
         // the engine's row loop runs the statement, never this one.
         if (table->Triggers(op, kInsteadIdx, kRowIdx).empty()) continue;
-        out.push_back("CREATE TEMP TRIGGER " +
-                      Q(kTempPrefix + std::string("v") + std::to_string(out.size())) +
-                      " INSTEAD OF " + OpName(op) + " ON " + Q(table->name) +
-                      " BEGIN SELECT RAISE(ABORT, " +
-                      QuoteString("the INSTEAD OF triggers of " + Q(table->name) +
-                                  " cannot run for a change made inside SQLite") +
-                      "); END");
+        out.push_back(
+            {table.get(), "CREATE TEMP TRIGGER " +
+                              Q(kTempPrefix + std::string("v") + std::to_string(out.size())) +
+                              " INSTEAD OF " + OpName(op) + " ON " + Q(table->name) +
+                              " BEGIN SELECT RAISE(ABORT, " +
+                              QuoteString("the INSTEAD OF triggers of " + Q(table->name) +
+                                          " cannot run for a change made inside SQLite") +
+                              "); END"});
         continue;
       }
       const std::vector<TriggerSlot*>& after = table->Triggers(op, kAfterIdx, kRowIdx);
@@ -328,15 +322,15 @@ std::vector<std::string> TriggerEngine::DesiredTempTriggers() {
         }
         calls += ")";
       }
-      out.push_back("CREATE TEMP TRIGGER " + Q(kTempPrefix + std::to_string(k)) + " AFTER " +
-                    event + " ON " + Q(table->name) + " FOR EACH ROW BEGIN SELECT " + calls +
-                    "; END");
+      out.push_back({table.get(), "CREATE TEMP TRIGGER " + Q(kTempPrefix + std::to_string(k)) +
+                                      " AFTER " + event + " ON " + Q(table->name) +
+                                      " FOR EACH ROW BEGIN SELECT " + calls + "; END"});
     }
   }
   return out;
 }
 
-Status TriggerEngine::InstallTempTriggers(const std::vector<std::string>& sql) {
+Status TriggerEngine::InstallTempTriggers(const std::vector<TempTrigger>& wanted) {
   sqlite3* db = this->db();
   SessionImpl::EngineScope engine(session_);
   SPROCKET_ASSIGN_OR_RETURN(
@@ -351,21 +345,17 @@ Status TriggerEngine::InstallTempTriggers(const std::vector<std::string>& sql) {
   }
   installed_.clear();
   for (auto& [key, table] : tables_) table->install_error = Status::Ok();
-  for (size_t k = 0; k < sql.size(); ++k) {
-    Status st = RunStatement(db, sql[k]).status();
+  for (const TempTrigger& t : wanted) {
+    Status st = RunStatement(db, t.sql).status();
     if (!st.ok()) {
       // The trigger no longer fits its table (a column it names was dropped): statements
       // on the table fail with this error until the trigger is fixed.
-      for (auto& [key, table] : tables_) {
-        if (sql[k].find(" ON " + Q(table->name) + " ") != std::string::npos) {
-          table->install_error =
-              Status(StatusCode::kInvalidArgument,
-                     "the triggers on " + Q(table->name) + " cannot be installed: " + st.message());
-        }
-      }
+      t.table->install_error =
+          Status(StatusCode::kInvalidArgument,
+                 "the triggers on " + Q(t.table->name) + " cannot be installed: " + st.message());
       continue;
     }
-    installed_.push_back(sql[k]);
+    installed_.push_back(t.sql);
   }
   return Status::Ok();
 }
@@ -392,8 +382,9 @@ Status TriggerEngine::Refresh() {
     }
   }
   plans_.clear();
-  std::vector<std::string> desired = DesiredTempTriggers();
-  bool same = desired == installed_;
+  std::vector<TempTrigger> desired = DesiredTempTriggers();
+  bool same = desired.size() == installed_.size();
+  for (size_t i = 0; same && i < desired.size(); ++i) same = desired[i].sql == installed_[i];
   if (same) {
     SPROCKET_ASSIGN_OR_RETURN(
         ResultSet count,
@@ -670,7 +661,7 @@ Status TriggerEngine::FireQueued(Frame& frame) {
 // --- running statements ---------------------------------------------------------------
 
 std::shared_ptr<StatementPlan> TriggerEngine::PlanFor(std::string_view sql) {
-  auto it = plans_.find(std::string(sql));
+  auto it = plans_.find(sql);
   if (it != plans_.end()) return it->second;
   auto plan = std::make_shared<StatementPlan>();
   std::optional<sql::DmlTarget> target = sql::PeekDmlTarget(sql);
@@ -746,7 +737,6 @@ std::shared_ptr<StatementPlan> TriggerEngine::PlanFor(std::string_view sql) {
 Status TriggerEngine::Run(std::string_view sql, sqlite3_stmt* native,
                           const std::vector<Value>& params, ResultSet* out,
                           const std::function<Status(ResultSet*)>& collect) {
-  changes_override_.reset();
   std::shared_ptr<StatementPlan> plan = PlanFor(sql);
   if (plan->table != nullptr && !plan->table->install_error.ok()) {
     return plan->table->install_error;

@@ -33,6 +33,7 @@
 
 #include "catalog/records.h"
 #include "common/sqlite_util.h"
+#include "common/strings.h"
 #include "runtime/runtime.h"
 #include "sprocket/sprocket.hpp"
 #include "sql/dml.h"
@@ -194,8 +195,13 @@ class TriggerEngine {
   void OnRow(int argc, sqlite3_value** argv);
 
   Status LoadShape(TriggerTable& table);
-  std::vector<std::string> DesiredTempTriggers();
-  Status InstallTempTriggers(const std::vector<std::string>& sql);
+  struct TempTrigger {
+    TriggerTable* table = nullptr;
+    std::string sql;  // CREATE TEMP TRIGGER …
+  };
+  // The TEMP triggers the current triggers and table shapes need (rebuilds hooks_).
+  std::vector<TempTrigger> DesiredTempTriggers();
+  Status InstallTempTriggers(const std::vector<TempTrigger>& wanted);
   std::shared_ptr<StatementPlan> PlanFor(std::string_view sql);
   Status FireQueued(Frame& frame);
   Capture* CaptureFor(Frame& frame, TriggerTable* table, sql::DmlOp op);
@@ -214,7 +220,9 @@ class TriggerEngine {
   std::vector<const TriggerSlot*> stack_;  // trigger calls in progress, outermost first
   std::optional<Status> nested_error_;     // the latest trigger error, for callers above
   uint64_t calls_ = 0;                     // trigger calls made, ever
-  std::unordered_map<std::string, std::shared_ptr<StatementPlan>> plans_;
+  // By statement text; searched with the string_view a statement arrives as.
+  std::unordered_map<std::string, std::shared_ptr<StatementPlan>, StringHash, std::equal_to<>>
+      plans_;
   struct ChangesOverride {
     int64_t changes = 0;
     int64_t total = 0;  // sqlite3_total_changes64 when it was set

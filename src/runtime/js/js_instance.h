@@ -120,6 +120,7 @@ class JsInstance : public Instance {
   Result<v8::Local<v8::Object>> BaseFor(v8::Local<v8::Context> context, const TriggerData& trigger);
   Result<v8::Local<v8::Value>> RowsToJs(v8::Local<v8::Context> context, TriggerShape& shape,
                                         const std::vector<RowData>* rows);
+  v8::Local<v8::String> Interned(const std::string& text);
 
   std::shared_ptr<const JsShared> shared_;
   std::unique_ptr<LimitedAllocator> allocator_;
@@ -130,8 +131,9 @@ class JsInstance : public Instance {
   std::vector<std::unique_ptr<TriggerBase>> bases_;
   // TG_OP, TG_WHEN and TG_LEVEL values, made once.
   std::vector<std::pair<std::string, v8::Global<v8::String>>> interned_;
-  v8::Local<v8::String> Interned(const std::string& text);
-  std::vector<v8::Local<v8::Value>> args_;  // make_ctx's arguments (reused; not reentrant-safe)
+  // make_ctx's arguments, reused between calls. A nested trigger call (from guest code)
+  // may overwrite them only after make_ctx has taken its arguments.
+  std::vector<v8::Local<v8::Value>> args_;
   CallMonitor monitor_;
   CallContext* current_ = nullptr;
   int depth_ = 0;  // nested calls of this instance on the stack

@@ -1,6 +1,7 @@
 // JsInstance::CallTrigger: the trigger context (DESIGN §4 ctx) built by JavaScript helpers
 // compiled once per row layout, so that a row costs one call into V8 (with the values as
 // arguments) rather than one property store per value through the API.
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/strings.h"
@@ -12,29 +13,11 @@ namespace sprocket::runtime::js {
 
 namespace {
 
-// A JavaScript string literal for `text` (as JSON writes it).
+// A JavaScript string literal for `text`: a JSON string is one (U+2028 and U+2029 are
+// allowed in string literals since ES2019).
 std::string JsString(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (c < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-          out += buffer;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  // U+2028 and U+2029 are valid in string literals since ES2019.
-  return out + "\"";
+  return nlohmann::json(std::string(text))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Result<v8::Local<v8::Function>> CompileHelper(v8::Local<v8::Context> context,
