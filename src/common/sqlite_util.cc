@@ -51,7 +51,9 @@ Result<StmtPtr> PrepareOne(sqlite3* db, std::string_view sql) {
   return stmt;
 }
 
-int BindValue(sqlite3_stmt* stmt, int index, const Value& value) {
+namespace {
+
+int Bind(sqlite3_stmt* stmt, int index, const Value& value, void (*lifetime)(void*)) {
   switch (value.type()) {
     case ValueType::kNull:
       return sqlite3_bind_null(stmt, index);
@@ -60,13 +62,22 @@ int BindValue(sqlite3_stmt* stmt, int index, const Value& value) {
     case ValueType::kReal:
       return sqlite3_bind_double(stmt, index, value.real());
     case ValueType::kText:
-      return sqlite3_bind_text64(stmt, index, value.text().data(), value.text().size(),
-                                 SQLITE_TRANSIENT, SQLITE_UTF8);
+      return sqlite3_bind_text64(stmt, index, value.text().data(), value.text().size(), lifetime,
+                                 SQLITE_UTF8);
     case ValueType::kBlob:
-      return sqlite3_bind_blob64(stmt, index, value.blob().data(), value.blob().size(),
-                                 SQLITE_TRANSIENT);
+      return sqlite3_bind_blob64(stmt, index, value.blob().data(), value.blob().size(), lifetime);
   }
   return SQLITE_MISUSE;
+}
+
+}  // namespace
+
+int BindValue(sqlite3_stmt* stmt, int index, const Value& value) {
+  return Bind(stmt, index, value, SQLITE_TRANSIENT);
+}
+
+int BindValueNoCopy(sqlite3_stmt* stmt, int index, const Value& value) {
+  return Bind(stmt, index, value, SQLITE_STATIC);
 }
 
 Value ColumnValue(sqlite3_stmt* stmt, int column) {

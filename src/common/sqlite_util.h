@@ -31,6 +31,9 @@ Result<StmtPtr> PrepareOne(sqlite3* db, std::string_view sql);
 
 // Binds `value` to 1-based `index`.
 int BindValue(sqlite3_stmt* stmt, int index, const Value& value);
+// The same without copying text and blobs: `value` must stay alive and unchanged until the
+// statement is stepped for the last time with this binding (and is reset or rebound).
+int BindValueNoCopy(sqlite3_stmt* stmt, int index, const Value& value);
 
 // The value of `column` of the current row.
 Value ColumnValue(sqlite3_stmt* stmt, int column);

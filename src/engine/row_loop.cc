@@ -217,7 +217,9 @@ Status RowLoop::BindUser(DerivedStatement& d) {
 }
 
 void RowLoop::BindOurs(DerivedStatement& d, size_t k, const Value& v) {
-  if (k < d.ours.size() && d.ours[k] != 0) BindValue(d.stmt.get(), d.ours[k], v);
+  // Every statement is stepped right after its values are bound, and rebound before it
+  // runs again: the values need not be copied.
+  if (k < d.ours.size() && d.ours[k] != 0) BindValueNoCopy(d.stmt.get(), d.ours[k], v);
 }
 
 Status RowLoop::Drain(DerivedStatement& d, std::vector<std::vector<Value>>* rows) {
@@ -307,6 +309,73 @@ Status RowLoop::Run() {
   out_->last_insert_rowid = last_rowid_;
   sqlite3_set_last_insert_rowid(db, last_rowid_);
   return st;
+}
+
+Status RowLoop::ForEachRow(size_t count, bool batchable, const BuildRow& build,
+                           const WriteRow& write) {
+  TriggerTable& t = *plan_.table;
+  const sql::DmlOp op = plan_.op;
+  const std::vector<TriggerSlot*>& list =
+      t.Triggers(op, t.is_view ? kInsteadIdx : kBeforeIdx, kRowIdx);
+  const char* timing = t.is_view ? "INSTEAD OF" : "BEFORE";
+  const std::vector<bool>* set_columns = op == sql::DmlOp::kUpdate ? &plan_.set_columns : nullptr;
+  const bool has_new = op != sql::DmlOp::kDelete;
+  const bool has_old = op != sql::DmlOp::kInsert;
+  TriggerSlot* single = batchable ? TriggerEngine::BatchTrigger(list, op, set_columns) : nullptr;
+  if (single == nullptr) {
+    LoopRow row;
+    for (size_t i = 0; i < count; ++i) {
+      row.index = i;
+      SPROCKET_ASSIGN_OR_RETURN(bool wanted, build(i, &row));
+      if (!wanted) continue;
+      SPROCKET_ASSIGN_OR_RETURN(
+          bool keep, engine_.FireRowTriggers(list, op, timing, has_new ? &row.new_row : nullptr,
+                                             has_old ? &row.old_row : nullptr, set_columns));
+      if (keep) SPROCKET_RETURN_IF_ERROR(write(row));
+    }
+    return Status::Ok();
+  }
+  // Rows go to the trigger in batches: one entry into the function's runtime for many rows.
+  constexpr size_t kBatchRows = 256;
+  std::vector<LoopRow> rows;
+  std::vector<runtime::RowData> new_rows, old_rows;
+  std::vector<runtime::TriggerResult::Outcome> outcomes;
+  for (size_t next = 0; next < count;) {
+    rows.clear();
+    while (next < count && rows.size() < kBatchRows) {
+      LoopRow row;
+      row.index = next;
+      SPROCKET_ASSIGN_OR_RETURN(bool wanted, build(next++, &row));
+      if (wanted) rows.push_back(std::move(row));
+    }
+    if (rows.empty()) continue;
+    new_rows.clear();
+    old_rows.clear();
+    for (LoopRow& row : rows) {
+      if (has_new) new_rows.push_back(std::move(row.new_row));
+      if (has_old) old_rows.push_back(std::move(row.old_row));
+    }
+    size_t written = 0;
+    auto write_until = [&](size_t end) -> Status {
+      for (; written < end && written < rows.size(); ++written) {
+        if (outcomes[written] == runtime::TriggerResult::Outcome::kSkip) continue;
+        LoopRow& row = rows[written];
+        if (has_new) row.new_row = std::move(new_rows[written]);
+        if (has_old) row.old_row = std::move(old_rows[written]);
+        SPROCKET_RETURN_IF_ERROR(write(row));
+      }
+      return Status::Ok();
+    };
+    runtime::TriggerBatch batch;
+    batch.new_rows = std::span<runtime::RowData>(new_rows);
+    batch.old_rows = std::span<const runtime::RowData>(old_rows);
+    batch.size = rows.size();
+    batch.outcomes = &outcomes;
+    batch.reached = write_until;
+    SPROCKET_RETURN_IF_ERROR(engine_.FireRowBatch(*single, op, timing, batch));
+    SPROCKET_RETURN_IF_ERROR(write_until(rows.size()));
+  }
+  return Status::Ok();
 }
 
 Status RowLoop::Insert() {
@@ -416,41 +485,42 @@ Status RowLoop::Insert() {
     SPROCKET_RETURN_IF_ERROR(Prepare(&plan_.write, sql));
   }
   if (!t.is_view) SetColumns(plan_.write);
-  const std::vector<TriggerSlot*>& list =
-      t.Triggers(sql::DmlOp::kInsert, t.is_view ? kInsteadIdx : kBeforeIdx, kRowIdx);
-  const char* timing = t.is_view ? "INSTEAD OF" : "BEFORE";
-  bool first = true;
-  for (const std::vector<Value>& source : rows) {
-    if (plan_.volatile_defaults && !first) SPROCKET_RETURN_IF_ERROR(evaluate_defaults());
-    first = false;
-    runtime::RowData row{t.columns, defaults};
-    for (size_t i = 0; i < target.size(); ++i) {
-      if (target[i] >= 0) row.values[target[i]] = WithAffinity(source[i], t.affinity[target[i]]);
+  auto build = [&](size_t i, LoopRow* row) -> Result<bool> {
+    if (plan_.volatile_defaults && i > 0) SPROCKET_RETURN_IF_ERROR(evaluate_defaults());
+    row->new_row.columns = t.columns;
+    row->new_row.values = defaults;
+    std::vector<Value>& source = rows[i];  // taken: only an explicit rowid is read again
+    for (size_t j = 0; j < target.size(); ++j) {
+      if (target[j] >= 0) {
+        row->new_row.values[target[j]] = WithAffinity(std::move(source[j]), t.affinity[target[j]]);
+      }
     }
-    SPROCKET_ASSIGN_OR_RETURN(bool keep, engine_.FireRowTriggers(list, sql::DmlOp::kInsert, timing,
-                                                                 &row, nullptr, nullptr));
-    if (!keep) continue;
+    return true;
+  };
+  auto write = [&](LoopRow& r) -> Status {
+    runtime::RowData& row = r.new_row;
     if (t.is_view) {
       ++changes_;
-      SPROCKET_RETURN_IF_ERROR(ReturnFrom(row));
-      continue;
+      return ReturnFrom(row);
     }
     if (plan_.emulate_upsert) {
       bool handled = false;
       SPROCKET_RETURN_IF_ERROR(EmulatedUpsert(row, &handled));
-      if (handled) continue;
+      if (handled) return Status::Ok();
     }
     DerivedStatement& write = plan_.write;
     for (size_t c = 0; c < n; ++c) {
       if (!t.generated[c]) BindOurs(write, c, row.values[c]);
     }
-    if (explicit_rowid >= 0) BindOurs(write, n, source[explicit_rowid]);
+    if (explicit_rowid >= 0) BindOurs(write, n, rows[r.index][explicit_rowid]);
     SPROCKET_RETURN_IF_ERROR(BindUser(write));
     sqlite3_set_last_insert_rowid(db, last_rowid_);
     SPROCKET_RETURN_IF_ERROR(StepWrite(write, true));
     last_rowid_ = sqlite3_last_insert_rowid(db);
-  }
-  return Status::Ok();
+    return Status::Ok();
+  };
+  // Defaults that differ per row are evaluated just before their row's triggers run.
+  return ForEachRow(rows.size(), !plan_.volatile_defaults && !plan_.emulate_upsert, build, write);
 }
 
 // INSERT … ON CONFLICT (cols) DO UPDATE on a table with BEFORE UPDATE triggers: the
@@ -675,9 +745,6 @@ Status RowLoop::Update() {
   }
   std::vector<std::vector<Value>> rows;
   SPROCKET_RETURN_IF_ERROR(Materialize(plan_.source, &rows));
-  const std::vector<TriggerSlot*>& list =
-      t.Triggers(sql::DmlOp::kUpdate, t.is_view ? kInsteadIdx : kBeforeIdx, kRowIdx);
-  const char* timing = t.is_view ? "INSTEAD OF" : "BEFORE";
   std::set<std::vector<Value>, bool (*)(const std::vector<Value>&, const std::vector<Value>&)> seen(
       [](const std::vector<Value>& a, const std::vector<Value>& b) {
         if (a.size() != b.size()) return a.size() < b.size();
@@ -697,54 +764,59 @@ Status RowLoop::Update() {
     SPROCKET_RETURN_IF_ERROR(UpdateStatement(first, d.conflict).status());
   }
   std::vector<std::vector<Value>> current;
-  for (const std::vector<Value>& scanned : rows) {
-    std::vector<Value> key;
+  // Where row i's values come from (the scan, or the row re-read just before its turn).
+  std::vector<const std::vector<Value>*> sources(rows.size(), nullptr);
+  std::vector<std::vector<Value>> reread;
+  if (per_row) reread.resize(rows.size());
+  auto build = [&](size_t i, LoopRow* out) -> Result<bool> {
+    const std::vector<Value>& scanned = rows[i];
     if (!t.is_view) {
-      key = KeyOf(scanned, koff);
       // UPDATE … FROM: a row joined several times is updated once.
-      if (!d.from_text.empty() && !seen.insert(key).second) continue;
+      if (!d.from_text.empty() && !seen.insert(KeyOf(scanned, koff)).second) return false;
     }
-    const std::vector<Value>* source = &scanned;
+    sources[i] = &scanned;
     if (per_row) {
       current.clear();
-      for (size_t i = 0; i < key.size(); ++i) BindOurs(plan_.current, i, key[i]);
+      std::vector<Value> key = KeyOf(scanned, koff);
+      for (size_t k = 0; k < key.size(); ++k) BindOurs(plan_.current, k, key[k]);
       SPROCKET_RETURN_IF_ERROR(Materialize(plan_.current, &current));
-      if (current.empty()) continue;  // deleted meanwhile
-      source = &current[0];
+      if (current.empty()) return false;  // deleted meanwhile
+      reread[i] = std::move(current[0]);
+      sources[i] = &reread[i];
     }
-    const std::vector<Value>& row = *source;
-    runtime::RowData old_row{t.columns,
-                             std::vector<Value>(row.begin() + static_cast<long>(koff),
-                                                row.begin() + static_cast<long>(koff + n))};
-    runtime::RowData new_row = old_row;
-    const Value* new_rowid = nullptr;
+    const std::vector<Value>& row = *sources[i];
+    out->old_row =
+        runtime::RowData{t.columns, std::vector<Value>(row.begin() + static_cast<long>(koff),
+                                                       row.begin() + static_cast<long>(koff + n))};
+    out->new_row = out->old_row;
     for (size_t j = 0; j < assigned.size(); ++j) {
       int c = assigned[j].first;
-      if (c < 0) {
-        new_rowid = &row[koff + n + j];
-        continue;
-      }
-      new_row.values[c] = WithAffinity(row[koff + n + j], t.affinity[c]);
+      if (c >= 0) out->new_row.values[c] = WithAffinity(row[koff + n + j], t.affinity[c]);
     }
-    std::vector<Value> before = new_row.values;
-    SPROCKET_ASSIGN_OR_RETURN(
-        bool keep, engine_.FireRowTriggers(list, sql::DmlOp::kUpdate, timing, &new_row, &old_row,
-                                           &plan_.set_columns));
-    if (!keep) continue;
+    out->before = out->new_row.values;
+    return true;
+  };
+  auto write = [&](LoopRow& r) -> Status {
+    runtime::RowData& new_row = r.new_row;
     if (t.is_view) {
       ++changes_;
-      SPROCKET_RETURN_IF_ERROR(ReturnFrom(new_row));
-      continue;
+      return ReturnFrom(new_row);
+    }
+    const std::vector<Value>& row = *sources[r.index];
+    const Value* new_rowid = nullptr;
+    for (size_t j = 0; j < assigned.size(); ++j) {
+      if (assigned[j].first < 0) new_rowid = &row[koff + n + j];
     }
     std::vector<bool> mask = mask_base;
     for (size_t c = 0; c < n; ++c) {
-      if (!(new_row.values[c] == before[c])) mask[c] = true;
+      if (!(new_row.values[c] == r.before[c])) mask[c] = true;
       if (t.generated[c]) mask[c] = false;
     }
     if (new_rowid != nullptr) mask.push_back(true);
-    SPROCKET_RETURN_IF_ERROR(WriteUpdate(key, new_row, mask, d.conflict, new_rowid));
-  }
-  return Status::Ok();
+    return WriteUpdate(KeyOf(row, koff), new_row, mask, d.conflict, new_rowid);
+  };
+  // Rows re-read just before their turn (SET with subqueries) go one at a time.
+  return ForEachRow(rows.size(), !per_row, build, write);
 }
 
 Status RowLoop::Delete() {
@@ -775,28 +847,25 @@ Status RowLoop::Delete() {
     SPROCKET_RETURN_IF_ERROR(Prepare(&plan_.write, sql));
   }
   if (!t.is_view) SetColumns(plan_.write);
-  const std::vector<TriggerSlot*>& list =
-      t.Triggers(sql::DmlOp::kDelete, t.is_view ? kInsteadIdx : kBeforeIdx, kRowIdx);
-  const char* timing = t.is_view ? "INSTEAD OF" : "BEFORE";
-  for (const std::vector<Value>& row : rows) {
-    runtime::RowData old_row{t.columns,
-                             std::vector<Value>(row.begin() + static_cast<long>(koff),
-                                                row.begin() + static_cast<long>(koff + n))};
-    SPROCKET_ASSIGN_OR_RETURN(bool keep, engine_.FireRowTriggers(list, sql::DmlOp::kDelete, timing,
-                                                                 nullptr, &old_row, nullptr));
-    if (!keep) continue;
+  auto build = [&](size_t i, LoopRow* out) -> Result<bool> {
+    const std::vector<Value>& row = rows[i];
+    out->old_row =
+        runtime::RowData{t.columns, std::vector<Value>(row.begin() + static_cast<long>(koff),
+                                                       row.begin() + static_cast<long>(koff + n))};
+    return true;
+  };
+  auto write = [&](LoopRow& r) -> Status {
     if (t.is_view) {
       ++changes_;
-      SPROCKET_RETURN_IF_ERROR(ReturnFrom(old_row));
-      continue;
+      return ReturnFrom(r.old_row);
     }
-    std::vector<Value> key = KeyOf(row, koff);
+    std::vector<Value> key = KeyOf(rows[r.index], koff);
     for (size_t i = 0; i < key.size(); ++i) BindOurs(plan_.write, i, key[i]);
     SPROCKET_RETURN_IF_ERROR(BindUser(plan_.write));
     sqlite3_set_last_insert_rowid(engine_.db(), last_rowid_);
-    SPROCKET_RETURN_IF_ERROR(StepWrite(plan_.write, true));
-  }
-  return Status::Ok();
+    return StepWrite(plan_.write, true);
+  };
+  return ForEachRow(rows.size(), true, build, write);
 }
 
 }  // namespace sprocket

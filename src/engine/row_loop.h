@@ -64,6 +64,23 @@ class RowLoop {
   Status Update();
   Status Delete();
 
+  // One row of the loop: NEW and OLD as the triggers get them.
+  struct LoopRow {
+    size_t index = 0;  // in the statement's rows
+    runtime::RowData new_row;
+    runtime::RowData old_row;
+    std::vector<Value> before;  // UPDATE: NEW before the triggers changed it
+  };
+  // Fills row `index` of `count`; false leaves it out.
+  using BuildRow = std::function<Result<bool>(size_t index, LoopRow* row)>;
+  // Writes a row the triggers kept.
+  using WriteRow = std::function<Status(LoopRow& row)>;
+  // Fires the BEFORE ROW (INSTEAD OF) triggers of the plan's operation for each row and
+  // writes the rows they keep: row by row, or, when `batchable` and one trigger fires,
+  // in batches (a row is still written before a later row's trigger reaches the
+  // database; see runtime::TriggerBatch).
+  Status ForEachRow(size_t count, bool batchable, const BuildRow& build, const WriteRow& write);
+
   Status Prepare(DerivedStatement* d, const std::string& sql);
   // Binds the user's parameters of `d`.
   Status BindUser(DerivedStatement& d);

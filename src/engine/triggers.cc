@@ -454,7 +454,9 @@ TriggerEngine::Capture* TriggerEngine::CaptureFor(Frame& frame, TriggerTable* ta
 
 // --- calling triggers -----------------------------------------------------------------
 
-Result<runtime::TriggerResult> TriggerEngine::Call(TriggerSlot& t, runtime::TriggerData& data) {
+template <typename CallFn>
+Status TriggerEngine::Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t rows,
+                             CallFn&& call) {
   if (stack_.size() >= static_cast<size_t>(kMaxDepth)) {
     std::string chain;
     for (const TriggerSlot* s : stack_) chain += s->record->name + " → ";
@@ -478,31 +480,68 @@ Result<runtime::TriggerResult> TriggerEngine::Call(TriggerSlot& t, runtime::Trig
   for (const sql::Referencing& r : t.record->referencing) {
     (r.is_new ? data.new_table_name : data.old_table_name) = r.name;
   }
-  Result<runtime::TriggerResult> result = Status(StatusCode::kInternal, "not called");
+  Status status;
   stack_.push_back(&t);
-  ++calls_;
+  calls_ += rows;
   {
     runtime::CallContext context(session_.host(), entry->record->def);
     SessionImpl::GuestScope guest(session_, slot, &context);
-    result = (*instance)->CallTrigger(context, data);
-    if (guest.over_limit()) result = guest.LimitStatus();
+    status = call(**instance, context);
+    if (guest.over_limit()) status = guest.LimitStatus();
   }
   stack_.pop_back();
   if (entry->instance != nullptr && !entry->instance->healthy()) entry->instance.reset();
-  if (!result.ok()) {
+  if (!status.ok()) {
     // A nested trigger's error the function let through is reported as it was raised
     // (the innermost trigger names itself); any other error is this trigger's.
-    const std::string& message = result.status().message();
+    const std::string& message = status.message();
     if (nested_error_ && message.size() >= nested_error_->message().size() &&
         message.compare(message.size() - nested_error_->message().size(), std::string::npos,
                         nested_error_->message()) == 0) {
       return *nested_error_;
     }
-    nested_error_ = Status(result.status().code(), t.prefix + message);
+    nested_error_ = Status(status.code(), t.prefix + message);
     return *nested_error_;
   }
   nested_error_.reset();
+  return status;
+}
+
+Result<runtime::TriggerResult> TriggerEngine::Call(TriggerSlot& t, runtime::TriggerData& data) {
+  runtime::TriggerResult result;
+  SPROCKET_RETURN_IF_ERROR(
+      Invoke(t, data, 1, [&](runtime::Instance& instance, runtime::CallContext& context) {
+        Result<runtime::TriggerResult> r = instance.CallTrigger(context, data);
+        if (!r.ok()) return r.status();
+        result = std::move(*r);
+        return Status::Ok();
+      }));
   return result;
+}
+
+TriggerSlot* TriggerEngine::BatchTrigger(const std::vector<TriggerSlot*>& list, sql::DmlOp op,
+                                         const std::vector<bool>* set_columns) {
+  TriggerSlot* found = nullptr;
+  for (TriggerSlot* t : list) {
+    if (!Listed(*t, op, set_columns)) continue;
+    if (found != nullptr || !t->record->when.empty() || !t->record->referencing.empty()) {
+      return nullptr;
+    }
+    found = t;
+  }
+  return found;
+}
+
+Status TriggerEngine::FireRowBatch(TriggerSlot& t, sql::DmlOp op, const char* timing,
+                                   runtime::TriggerBatch& batch) {
+  runtime::TriggerData data;
+  data.when = timing;
+  data.level = "ROW";
+  data.op = OpName(op);
+  return Invoke(t, data, batch.size,
+                [&](runtime::Instance& instance, runtime::CallContext& context) {
+                  return instance.CallTriggerBatch(context, data, batch);
+                });
 }
 
 Result<bool> TriggerEngine::When(TriggerSlot& t, const runtime::RowData* new_row,

@@ -143,6 +143,14 @@ class TriggerEngine {
   // Calls trigger `t` with `data` (depth filled in); errors are prefixed with the
   // trigger's name and table. The depth limit is enforced here.
   Result<runtime::TriggerResult> Call(TriggerSlot& t, runtime::TriggerData& data);
+  // The one trigger of `list` that fires for the event, when the rows can be handed to it
+  // in batches (FireRowBatch): it has no WHEN condition and no transition tables, and no
+  // other trigger of `list` fires. Null otherwise: fire row by row.
+  static TriggerSlot* BatchTrigger(const std::vector<TriggerSlot*>& list, sql::DmlOp op,
+                                   const std::vector<bool>* set_columns);
+  // Fires row-level trigger `t` for the rows of `batch` (see runtime::TriggerBatch).
+  Status FireRowBatch(TriggerSlot& t, sql::DmlOp op, const char* timing,
+                      runtime::TriggerBatch& batch);
   // Whether `t`'s WHEN condition holds for the rows (true when it has none).
   Result<bool> When(TriggerSlot& t, const runtime::RowData* new_row,
                     const runtime::RowData* old_row);
@@ -205,6 +213,10 @@ class TriggerEngine {
   std::shared_ptr<StatementPlan> PlanFor(std::string_view sql);
   Status FireQueued(Frame& frame);
   Capture* CaptureFor(Frame& frame, TriggerTable* table, sql::DmlOp op);
+  // Calls `t` through `call(instance, context)` with what every trigger call needs: the
+  // depth limit, the instance, the guest scope, and the trigger's name on errors.
+  template <typename CallFn>
+  Status Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t rows, CallFn&& call);
   Status RunInner(StatementPlan& plan, sqlite3_stmt* native, const std::vector<Value>& params,
                   ResultSet* out, const std::function<Status(ResultSet*)>& collect);
 

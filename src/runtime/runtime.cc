@@ -29,6 +29,26 @@ Result<TriggerResult> Instance::CallTrigger(CallContext& context, const TriggerD
                                                "\" does not support trigger functions yet");
 }
 
+Status Instance::CallTriggerBatch(CallContext& context, const TriggerData& trigger,
+                                  TriggerBatch& batch) {
+  TriggerData data = trigger;
+  if (batch.outcomes != nullptr) batch.outcomes->assign(batch.size, TriggerResult::Outcome::kKeep);
+  for (size_t i = 0; i < batch.size; ++i) {
+    if (batch.reached) SPROCKET_RETURN_IF_ERROR(batch.reached(i));
+    RowData* new_row = batch.new_rows.empty() ? nullptr : &batch.new_rows[i];
+    data.new_row = new_row;
+    data.old_row = batch.old_rows.empty() ? nullptr : &batch.old_rows[i];
+    SPROCKET_ASSIGN_OR_RETURN(TriggerResult result, CallTrigger(context, data));
+    if (batch.outcomes == nullptr) continue;
+    (*batch.outcomes)[i] = result.outcome;
+    if (result.outcome == TriggerResult::Outcome::kKeep && new_row != nullptr &&
+        result.row.values.size() == new_row->values.size()) {
+      new_row->values = std::move(result.row.values);
+    }
+  }
+  return Status::Ok();
+}
+
 Status RuntimeRegistry::Register(std::unique_ptr<LanguageRuntime> runtime) {
   std::vector<std::string> names = runtime->aliases();
   names.emplace_back(runtime->name());

@@ -10,6 +10,7 @@
 #ifndef SPROCKET_RUNTIME_RUNTIME_H_
 #define SPROCKET_RUNTIME_RUNTIME_H_
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -88,6 +89,26 @@ struct TriggerResult {
   RowData row;  // kKeep: the row to write (NEW, or what the function returned)
 };
 
+// Consecutive row-level calls of one trigger, made in one go (the engine's fast path for
+// statements over many rows). Row i is called with new_rows[i] and/or old_rows[i], as the
+// event has them; TriggerData's new_row and old_row are not used.
+//
+// PostgreSQL runs a BEFORE ROW trigger for row i after rows 0…i-1 are written, and the
+// trigger can see them. So before the call for row i reaches the database (ctx.db and the
+// like), the backend sets the outcomes of the rows before i and calls `reached(i)`, and
+// the engine writes them. Without a database access nothing can tell the difference.
+struct TriggerBatch {
+  std::span<RowData> new_rows;        // empty for DELETE; BEFORE ROW: NEW as the function
+                                      // left it is written back in place
+  std::span<const RowData> old_rows;  // empty for INSERT
+  size_t size = 0;
+  // BEFORE ROW / INSTEAD OF: one outcome per row, set by the backend. Null for AFTER ROW
+  // (results are ignored).
+  std::vector<TriggerResult::Outcome>* outcomes = nullptr;
+  // May be empty (nothing to write before a row's database access).
+  std::function<Status(size_t row)> reached;
+};
+
 // A ready-to-call function: for JS an isolate with the function compiled, for SQL the
 // rewritten statements. Not thread-safe: one call at a time.
 class Instance {
@@ -104,6 +125,11 @@ class Instance {
 
   // Calls a trigger function (RETURNS TRIGGER or an inline trigger body).
   virtual Result<TriggerResult> CallTrigger(CallContext& context, const TriggerData& trigger);
+
+  // Calls a row-level trigger function for each row of `batch`, in order. The default
+  // makes one CallTrigger per row, calling `batch.reached(i)` before each.
+  virtual Status CallTriggerBatch(CallContext& context, const TriggerData& trigger,
+                                  TriggerBatch& batch);
 
   // False once a call has left the instance unusable (its memory limit was exhausted, it
   // was terminated): the caller must discard it and make a new one.

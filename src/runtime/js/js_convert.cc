@@ -93,6 +93,15 @@ std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
     v8::TryCatch try_catch(isolate);
     if (!value->ToString(isolate->GetCurrentContext()).ToLocal(&s)) return std::string();
   }
+  if (s->IsOneByte()) {
+    // Latin-1 inside V8: when it is all ASCII it is its own UTF-8.
+    std::string out(static_cast<size_t>(s->Length()), '\0');
+    s->WriteOneByte(isolate, reinterpret_cast<uint8_t*>(out.data()), 0, s->Length(),
+                    v8::String::NO_NULL_TERMINATION);
+    bool ascii = true;
+    for (char c : out) ascii &= static_cast<unsigned char>(c) < 0x80;
+    if (ascii) return out;
+  }
   // Lone surrogates become U+FFFD: SQLite text is valid UTF-8.
   std::string out(static_cast<size_t>(s->Utf8Length(isolate)), '\0');
   int written = s->WriteUtf8(isolate, out.data(), static_cast<int>(out.size()), nullptr,

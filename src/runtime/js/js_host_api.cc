@@ -72,6 +72,7 @@ void DbQuery(const Info& info) {
   if (call == nullptr || !StringArg(info, 0, "the SQL", &sql) || !ParamsArg(info, 1, &params)) {
     return;
   }
+  if (Fail(info, Self(info)->BeforeDatabase())) return;
   auto rows = call->host().Query(sql, params);
   if (Fail(info, rows.status())) return;
   v8::Isolate* isolate = info.GetIsolate();
@@ -118,6 +119,7 @@ void DbExecute(const Info& info) {
   if (call == nullptr || !StringArg(info, 0, "the SQL", &sql) || !ParamsArg(info, 1, &params)) {
     return;
   }
+  if (Fail(info, Self(info)->BeforeDatabase())) return;
   auto r = call->host().Execute(sql, params);
   if (Fail(info, r.status())) return;
   SetResult(info, *r);
@@ -175,6 +177,7 @@ void DbInsert(const Info& info) {
     }
     rows.push_back(std::move(row));
   }
+  if (Fail(info, Self(info)->BeforeDatabase())) return;
   auto r = call->host().Insert(table, columns, rows);
   if (Fail(info, r.status())) return;
   SetResult(info, *r);

@@ -49,6 +49,7 @@ JsInstance::~JsInstance() {
     shapes_.clear();
     bases_.clear();
     interned_.clear();
+    progress_array_.Reset();
     function_.Reset();
     context_.Reset();
   }
@@ -96,6 +97,8 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   monitor_.isolate = isolate_;
   monitor_.cpu_limit_ns = CpuLimitMs(def) * 1000000;
+  progress_.reset(new uint32_t[2]());
+  monitor_.progress = progress_.get();
   shared_->watchdog->Register(&monitor_);
 
   v8::Locker locker(isolate_);
@@ -228,6 +231,40 @@ Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,
 
 Status JsInstance::InvokeJs(CallContext& call, int argc, v8::Local<v8::Value>* argv,
                             v8::Local<v8::Context> context, v8::Local<v8::Value>* result) {
+  v8::Local<v8::Value> value;
+  // A call nested in a trigger batch (from a row's ctx.db) is not part of the batch.
+  BatchState* batch = batch_;
+  batch_ = nullptr;
+  Status status = RunGuest(call, context, [&] {
+    return function_.Get(isolate_)
+               ->Call(context, v8::Undefined(isolate_), argc, argv)
+               .ToLocal(&value) &&
+           Settle(&value);
+  });
+  batch_ = batch;
+  SPROCKET_RETURN_IF_ERROR(status);
+  *result = value;
+  return Status::Ok();
+}
+
+bool JsInstance::Settle(v8::Local<v8::Value>* value) {
+  if (!(*value)->IsPromise()) return true;
+  v8::Local<v8::Promise> promise = value->As<v8::Promise>();
+  isolate_->PerformMicrotaskCheckpoint();
+  if (promise->State() == v8::Promise::kRejected) {
+    // Rethrow the rejection so it is reported like any exception.
+    isolate_->ThrowException(promise->Result());
+    return false;
+  }
+  if (promise->State() == v8::Promise::kFulfilled) {
+    *value = promise->Result();
+    return true;
+  }
+  return false;  // still pending: nothing is left that could settle it, or terminated
+}
+
+Status JsInstance::RunGuest(CallContext& call, v8::Local<v8::Context> context, bool (*run)(void*),
+                            void* data) {
   if (!has_thread_ || !pthread_equal(thread_, pthread_self())) {
     isolate_->SetStackLimit(GuestStackLimit());
     thread_ = pthread_self();
@@ -242,22 +279,7 @@ Status JsInstance::InvokeJs(CallContext& call, int argc, v8::Local<v8::Value>* a
   ++depth_;
   const uint64_t sequence = window_sequence_;
   const bool outermost = window_depth_ == 1;
-  v8::Local<v8::Value> value;
-  bool ok =
-      function_.Get(isolate_)->Call(context, v8::Undefined(isolate_), argc, argv).ToLocal(&value);
-  if (ok && value->IsPromise()) {
-    v8::Local<v8::Promise> promise = value.As<v8::Promise>();
-    isolate_->PerformMicrotaskCheckpoint();
-    if (promise->State() == v8::Promise::kRejected) {
-      // Rethrow the rejection so it is reported like any exception.
-      isolate_->ThrowException(promise->Result());
-      ok = false;
-    } else if (promise->State() == v8::Promise::kFulfilled) {
-      value = promise->Result();
-    } else {
-      ok = false;  // still pending: nothing left that could settle it, or terminated
-    }
-  }
+  bool ok = run(data);
   Status status;
   bool terminated = try_catch.HasTerminated() || isolate_->IsExecutionTerminating() ||
                     (outermost && monitor_.terminated.load(std::memory_order_acquire) == sequence);
@@ -273,9 +295,7 @@ Status JsInstance::InvokeJs(CallContext& call, int argc, v8::Local<v8::Value>* a
   }
   --depth_;
   current_ = outer;
-  if (!status.ok()) return status;
-  *result = value;
-  return Status::Ok();
+  return status;
 }
 
 JsInstance::Window::Window(JsInstance& instance) : instance_(instance) {

@@ -41,6 +41,12 @@ class JsInstance : public Instance {
   Result<Value> Call(CallContext& context, std::span<const Value> args) override;
   Result<Rows> CallTable(CallContext& context, std::span<const Value> args) override;
   Result<TriggerResult> CallTrigger(CallContext& context, const TriggerData& trigger) override;
+  Status CallTriggerBatch(CallContext& context, const TriggerData& trigger,
+                          TriggerBatch& batch) override;
+  // Called by the host API before guest code reaches the database. Within a trigger batch,
+  // the rows finished before the running one are handed to the engine to write first
+  // (TriggerBatch::reached), so that the function sees them written.
+  Status BeforeDatabase();
   bool healthy() const override { return !broken_; }
 
   // The call in progress (host API callbacks act for it), or nullptr.
@@ -66,6 +72,19 @@ class JsInstance : public Instance {
   // The same with the arguments already JavaScript values.
   Status InvokeJs(CallContext& context, int argc, v8::Local<v8::Value>* argv,
                   v8::Local<v8::Context> v8_context, v8::Local<v8::Value>* result);
+  // Runs guest code: `run` makes the calls and returns false when one threw (or a promise
+  // it settled did not fulfil). Sets up what host callbacks need (the current call, the
+  // clock) and turns an exception, a termination or an exhausted heap into the Status.
+  template <typename Run>
+  Status RunGuest(CallContext& context, v8::Local<v8::Context> v8_context, Run&& run) {
+    return RunGuest(
+        context, v8_context, [](void* r) { return (*static_cast<Run*>(r))(); }, &run);
+  }
+  Status RunGuest(CallContext& context, v8::Local<v8::Context> v8_context, bool (*run)(void*),
+                  void* data);
+  // When *value is a promise, runs the microtasks and replaces it by its value. False when
+  // it was rejected (the reason is thrown) or is still pending.
+  bool Settle(v8::Local<v8::Value>* value);
   // The Status for a caught exception or a termination.
   Status ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> v8_context, uint64_t call);
   static size_t NearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
@@ -96,19 +115,38 @@ class JsInstance : public Instance {
   // and read the returned row, so that a call costs one pass into V8 per step instead of
   // a property set per value.
   // The helpers for one layout of columns (one table), compiled in this instance's context.
+  // Rows go in as flat arrays of values (row i's column c at i * ncols + c).
   struct TriggerShape {
     std::shared_ptr<const std::vector<std::string>> columns;  // keeps the layout's key alive
     size_t ncols = 0;
-    // (base, op, when, level, depth, session, has_new, has_old, new_table, old_table,
-    //  new_name, old_name, new values…, old values…) → ctx
+    // (base, op, when, level, depth, new_table, old_table, new_name, old_name, NEW values,
+    //  OLD values) → ctx (a value array is null when the row is absent)
     v8::Global<v8::Function> make_ctx;
     // (value, ctx, is_delete) → the row to write as an array of values in column order, or
     // the value itself when it is not a row object (null skips).
     v8::Global<v8::Function> extract;
     // (values…) → a row object (transition sets)
     v8::Global<v8::Function> make_row;
+    // (base, op, when, level, depth, after, NEW values, OLD values, start, end, out, stop)
+    // → the row it stopped at: calls the function for rows start…end-1 and pushes what
+    // BEFORE ROW results change to `out` (see js_trigger.cc); stops early at a promise or
+    // a result that is not a row, described in `stop`.
+    v8::Global<v8::Function> batch;
+    // (value, ctx, row, NEW values, OLD values, out, stop) → false for a result that is
+    // not a row: one row's part of `batch`, for a promise's value.
+    v8::Global<v8::Function> finish;
   };
-
+  // A trigger batch in progress (the innermost, when batches nest through ctx.db).
+  struct BatchState {
+    TriggerBatch* batch = nullptr;
+    TriggerShape* shape = nullptr;
+    v8::Local<v8::Array> out;
+    uint32_t consumed = 0;  // entries of `out` applied to the batch's rows
+    Status failed;          // a write `reached` refused: the batch fails with it
+    bool applying = false;  // converting results (which may run guest code)
+  };
+  // Applies the entries of state.out not yet applied to the batch's rows and outcomes.
+  Status ApplyBatch(v8::Local<v8::Context> context, BatchState& state);
   // What stays the same between calls of one trigger: its name, table, arguments, and the
   // services ctx.db and ctx.log.
   struct TriggerBase {
@@ -120,6 +158,9 @@ class JsInstance : public Instance {
   Result<v8::Local<v8::Object>> BaseFor(v8::Local<v8::Context> context, const TriggerData& trigger);
   Result<v8::Local<v8::Value>> RowsToJs(v8::Local<v8::Context> context, TriggerShape& shape,
                                         const std::vector<RowData>* rows);
+  Result<v8::Local<v8::Value>> ValuesToJs(v8::Local<v8::Context> context, const TriggerShape& shape,
+                                          const RowData* rows, size_t count);
+  Status NotARow(v8::Local<v8::Context> context, v8::Local<v8::Value> value);
   v8::Local<v8::String> Interned(const std::string& text);
 
   std::shared_ptr<const JsShared> shared_;
@@ -131,10 +172,16 @@ class JsInstance : public Instance {
   std::vector<std::unique_ptr<TriggerBase>> bases_;
   // TG_OP, TG_WHEN and TG_LEVEL values, made once.
   std::vector<std::pair<std::string, v8::Global<v8::String>>> interned_;
-  // make_ctx's arguments, reused between calls. A nested trigger call (from guest code)
-  // may overwrite them only after make_ctx has taken its arguments.
-  std::vector<v8::Local<v8::Value>> args_;
+  // ValuesToJs's buffer, reused between calls (a nested call overwrites it only after the
+  // array was made from it).
+  std::vector<v8::Local<v8::Value>> values_;
   CallMonitor monitor_;
+  // progress_[0]: 1 + the row a trigger batch is running (0 outside batches), written by
+  // JavaScript through progress_array_, read by the watchdog (CPU time is counted per row)
+  // and by BeforeDatabase.
+  std::unique_ptr<uint32_t[]> progress_;
+  v8::Global<v8::Uint32Array> progress_array_;
+  BatchState* batch_ = nullptr;
   CallContext* current_ = nullptr;
   int depth_ = 0;  // nested calls of this instance on the stack
   int window_depth_ = 0;

@@ -155,8 +155,11 @@ void Watchdog::Run() {
       if ((seq & 1) == 0) continue;  // idle
       int64_t cpu = ClockNanos(m->thread_clock.load(std::memory_order_relaxed));
       if (cpu < 0) continue;
-      if (seq != m->seen_sequence) {
+      uint32_t progress =
+          m->progress != nullptr ? __atomic_load_n(m->progress, __ATOMIC_RELAXED) : 0;
+      if (seq != m->seen_sequence || progress != m->seen_progress) {
         m->seen_sequence = seq;
+        m->seen_progress = progress;
         m->seen_cpu_ns = cpu;
         continue;
       }

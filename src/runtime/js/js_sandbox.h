@@ -69,8 +69,14 @@ struct CallMonitor {
   // The call (sequence) the watchdog terminated, 0 if none.
   std::atomic<uint64_t> terminated{0};
 
-  // Watchdog-private: the call it last saw and the thread's CPU time then.
+  // When set, a row number the call advances (trigger batches): CPU time is counted from
+  // the row's start, as if each row were a call of its own. Written without atomics by
+  // JavaScript, so read with a relaxed load.
+  const uint32_t* progress = nullptr;
+
+  // Watchdog-private: the call (and row) it last saw and the thread's CPU time then.
   uint64_t seen_sequence = 0;
+  uint32_t seen_progress = 0;
   int64_t seen_cpu_ns = 0;
 };
 

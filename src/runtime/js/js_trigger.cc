@@ -47,28 +47,33 @@ Result<JsInstance::TriggerShape*> JsInstance::ShapeFor(
   auto shape = std::make_unique<TriggerShape>();
   shape->columns = columns;
   shape->ncols = columns != nullptr ? columns->size() : 0;
-  std::string params, news, olds, values;
+  std::string params, news, olds, values, compare;
   for (size_t i = 0; i < shape->ncols; ++i) {
     std::string key = JsString((*columns)[i]);
-    std::string n = "n" + std::to_string(i);
-    std::string o = "o" + std::to_string(i);
-    params += ", " + n;
-    news += (i ? ", " : "") + key + ": " + n;
-    olds += (i ? ", " : "") + key + ": " + o;
+    std::string at = i == 0 ? "k" : "k + " + std::to_string(i);
+    params += (i ? ", n" : "n") + std::to_string(i);
+    news += (i ? ", " : "") + key + ": N[" + at + "]";
+    olds += (i ? ", " : "") + key + ": O[" + at + "]";
     values += (i ? ", " : "") + std::string("v[") + key + "]";
+    // A changed value, or an object (a blob's bytes may have been changed in place).
+    compare += "    x = v[" + key + "]; if (x !== N[" + at +
+               "] || (x !== null && typeof x === 'object')) out.push(" + at + ", x);\n";
   }
-  std::string old_params;
-  for (size_t i = 0; i < shape->ncols; ++i) old_params += ", o" + std::to_string(i);
+  std::string row_object;
+  for (size_t i = 0; i < shape->ncols; ++i) {
+    row_object += (i ? ", " : "") + JsString((*columns)[i]) + ": n" + std::to_string(i);
+  }
+  const std::string ncols = std::to_string(shape->ncols);
   // A class, so that every ctx has the same shape (fast property access in the trigger);
-  // session is a getter on its prototype (read only when used).
-  std::string make_ctx =
-      "(function (sp) {\n"
+  // session is a getter on its prototype (read only when used). In `out`, a BEFORE ROW
+  // result is written as pairs: (i * ncols + c, value) for each column c of row i whose
+  // value changed, (-1 - i, null) for a row to skip.
+  std::string helpers =
+      "(function (sp, fn, progress, P) {\n"
       "  class Ctx {\n"
-      "    constructor(b, op, when, level, depth, hn, ho, nt, ot" +
-      params + old_params +
-      ") {\n"
-      "      this.NEW = hn ? {" +
-      news + "} : null;\n      this.OLD = ho ? {" + olds +
+      "    constructor(b, op, when, level, depth, nt, ot, N, O, k) {\n"
+      "      this.NEW = N !== null ? {" +
+      news + "} : null;\n      this.OLD = O !== null ? {" + olds +
       "} : null;\n"
       "      this.TG_OP = op; this.TG_WHEN = when; this.TG_LEVEL = level; this.TG_NAME = b.name;\n"
       "      this.TG_TABLE_NAME = b.table; this.TG_ARGV = [...b.argv]; this.TG_DEPTH = depth;\n"
@@ -76,45 +81,80 @@ Result<JsInstance::TriggerShape*> JsInstance::ShapeFor(
       "    }\n"
       "    get session() { return sp.session; }\n"
       "  }\n"
-      "  return function (b, op, when, level, depth, hn, ho, nt, ot, ntn, otn" +
-      params + old_params +
-      ") {\n"
-      "    const ctx = new Ctx(b, op, when, level, depth, hn, ho, nt, ot" +
-      params + old_params +
-      ");\n"
+      "  function make(b, op, when, level, depth, nt, ot, ntn, otn, N, O) {\n"
+      "    const ctx = new Ctx(b, op, when, level, depth, nt, ot, N, O, 0);\n"
       "    if (ntn) ctx[ntn] = nt;\n"
       "    if (otn) ctx[otn] = ot;\n"
       "    return ctx;\n"
-      "  };\n"
-      "})";
-  std::string extract =
-      "(function (v, ctx, del) {\n"
-      "  if (v === undefined) v = del ? ctx.OLD : ctx.NEW;\n"
-      "  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;\n"
-      "  return [" +
+      "  }\n"
+      "  function extract(v, ctx, del) {\n"
+      "    if (v === undefined) v = del ? ctx.OLD : ctx.NEW;\n"
+      "    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;\n"
+      "    return [" +
       values +
       "];\n"
+      "  }\n"
+      "  function finish(v, ctx, i, N, O, out, stop) {\n"
+      "    if (v === undefined) v = N === null ? ctx.OLD : ctx.NEW;\n"
+      "    if (v === null) { out.push(-1 - i, null); return true; }\n"
+      "    if (typeof v !== 'object' || Array.isArray(v)) { stop[0] = 2; stop[2] = v; return "
+      "false; }\n"
+      "    if (N === null) return true;\n"
+      "    const k = i * " +
+      ncols +
+      ";\n"
+      "    let x;\n" +
+      compare +
+      "    return true;\n"
+      "  }\n"
+      "  function batch(b, op, when, level, depth, after, N, O, start, end, out, stop) {\n"
+      "    for (let i = start; i < end; i++) {\n"
+      "      progress[0] = i + 1;\n"
+      "      const ctx = new Ctx(b, op, when, level, depth, null, null, N, O, i * " +
+      ncols +
+      ");\n"
+      "      const v = fn(ctx);\n"
+      "      if (v instanceof P) { stop[0] = 1; stop[1] = ctx; stop[2] = v; return i; }\n"
+      "      if (!after && !finish(v, ctx, i, N, O, out, stop)) return i;\n"
+      "    }\n"
+      "    return end;\n"
+      "  }\n"
+      "  function row(" +
+      params + ") { return {" + row_object +
+      "}; }\n"
+      "  return [make, extract, batch, finish, row];\n"
       "})";
-  std::string make_row =
-      "(function (" + (params.empty() ? "" : params.substr(2)) + ") { return {" + news + "}; })";
-  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Function> factory, CompileHelper(context, make_ctx));
-  v8::Local<v8::Value> sprocket_object, f1_value;
+  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Function> factory, CompileHelper(context, helpers));
+  if (progress_array_.IsEmpty()) {
+    std::shared_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(
+        progress_.get(), 2 * sizeof(uint32_t), v8::BackingStore::EmptyDeleter, nullptr);
+    v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate_, std::move(store));
+    progress_array_.Reset(isolate_, v8::Uint32Array::New(buffer, 0, 2));
+  }
+  v8::Local<v8::Value> made;
   {
     v8::TryCatch try_catch(isolate_);
-    if (!context->Global()
-             ->Get(context, StringOrEmpty(isolate_, "sprocket"))
-             .ToLocal(&sprocket_object) ||
-        !factory->Call(context, v8::Undefined(isolate_), 1, &sprocket_object).ToLocal(&f1_value) ||
-        !f1_value->IsFunction()) {
-      return Status(StatusCode::kInternal, "could not build the trigger context helper");
+    v8::Local<v8::Value> args[4];
+    if (!context->Global()->Get(context, StringOrEmpty(isolate_, "sprocket")).ToLocal(&args[0]) ||
+        !context->Global()->Get(context, StringOrEmpty(isolate_, "Promise")).ToLocal(&args[3])) {
+      return Status(StatusCode::kInternal, "could not build the trigger context helpers");
+    }
+    args[1] = function_.Get(isolate_);
+    args[2] = progress_array_.Get(isolate_);
+    if (!factory->Call(context, v8::Undefined(isolate_), 4, args).ToLocal(&made) ||
+        !made->IsArray() || made.As<v8::Array>()->Length() != 5) {
+      return Status(StatusCode::kInternal, "could not build the trigger context helpers");
     }
   }
-  v8::Local<v8::Function> f1 = f1_value.As<v8::Function>();
-  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Function> f2, CompileHelper(context, extract));
-  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Function> f3, CompileHelper(context, make_row));
-  shape->make_ctx.Reset(isolate_, f1);
-  shape->extract.Reset(isolate_, f2);
-  shape->make_row.Reset(isolate_, f3);
+  v8::Global<v8::Function>* slots[] = {&shape->make_ctx, &shape->extract, &shape->batch,
+                                       &shape->finish, &shape->make_row};
+  for (uint32_t i = 0; i < 5; ++i) {
+    v8::Local<v8::Value> f;
+    if (!made.As<v8::Array>()->Get(context, i).ToLocal(&f) || !f->IsFunction()) {
+      return Status(StatusCode::kInternal, "could not build the trigger context helpers");
+    }
+    slots[i]->Reset(isolate_, f.As<v8::Function>());
+  }
   shapes_.push_back(std::move(shape));
   return shapes_.back().get();
 }
@@ -201,6 +241,28 @@ v8::Local<v8::String> JsInstance::Interned(const std::string& text) {
   return s;
 }
 
+// The values of `rows` (those of the first `count`), flat: row i's column c at
+// i * ncols + c. Null when there are no rows.
+Result<v8::Local<v8::Value>> JsInstance::ValuesToJs(v8::Local<v8::Context> context,
+                                                    const TriggerShape& shape, const RowData* rows,
+                                                    size_t count) {
+  if (rows == nullptr) return v8::Local<v8::Value>(v8::Null(isolate_));
+  size_t n = shape.ncols;
+  values_.resize(count * n);
+  for (size_t r = 0; r < count; ++r) {
+    const std::vector<Value>& values = rows[r].values;
+    for (size_t c = 0; c < n; ++c) {
+      v8::Local<v8::Value>& slot = values_[r * n + c];
+      if (c < values.size()) {
+        SPROCKET_ASSIGN_OR_RETURN(slot, ToJs(context, values[c], SqlType::kAny));
+      } else {
+        slot = v8::Null(isolate_);
+      }
+    }
+  }
+  return v8::Local<v8::Value>(v8::Array::New(isolate_, values_.data(), values_.size()));
+}
+
 Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerData& trigger) {
   if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
   CallScope scope(*this);
@@ -219,40 +281,27 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
   SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Object> base, BaseFor(context, trigger));
 
   size_t n = shape->ncols;
-  constexpr size_t kFixed = 11;
-  args_.resize(kFixed + 2 * n);
-  std::vector<v8::Local<v8::Value>>& args = args_;
+  v8::Local<v8::Value> args[11];
   args[0] = base;
   args[1] = Interned(trigger.op);
   args[2] = Interned(trigger.when);
   args[3] = Interned(trigger.level);
   args[4] = v8::Integer::New(isolate, trigger.depth);
-  args[5] = v8::Boolean::New(isolate, trigger.new_row != nullptr);
-  args[6] = v8::Boolean::New(isolate, trigger.old_row != nullptr);
-  SPROCKET_ASSIGN_OR_RETURN(args[7], RowsToJs(context, *shape, trigger.new_table));
-  SPROCKET_ASSIGN_OR_RETURN(args[8], RowsToJs(context, *shape, trigger.old_table));
-  args[9] = trigger.new_table_name.empty()
+  SPROCKET_ASSIGN_OR_RETURN(args[5], RowsToJs(context, *shape, trigger.new_table));
+  SPROCKET_ASSIGN_OR_RETURN(args[6], RowsToJs(context, *shape, trigger.old_table));
+  args[7] = trigger.new_table_name.empty()
                 ? v8::Local<v8::Value>(v8::Null(isolate))
                 : v8::Local<v8::Value>(StringOrEmpty(isolate, trigger.new_table_name));
-  args[10] = trigger.old_table_name.empty()
-                 ? v8::Local<v8::Value>(v8::Null(isolate))
-                 : v8::Local<v8::Value>(StringOrEmpty(isolate, trigger.old_table_name));
-  for (int which = 0; which < 2; ++which) {
-    const RowData* row = which == 0 ? trigger.new_row : trigger.old_row;
-    for (size_t i = 0; i < n; ++i) {
-      v8::Local<v8::Value>& slot = args[kFixed + which * n + i];
-      if (row != nullptr && i < row->values.size()) {
-        SPROCKET_ASSIGN_OR_RETURN(slot, ToJs(context, row->values[i], SqlType::kAny));
-      } else {
-        slot = v8::Undefined(isolate);
-      }
-    }
-  }
+  args[8] = trigger.old_table_name.empty()
+                ? v8::Local<v8::Value>(v8::Null(isolate))
+                : v8::Local<v8::Value>(StringOrEmpty(isolate, trigger.old_table_name));
+  SPROCKET_ASSIGN_OR_RETURN(args[9], ValuesToJs(context, *shape, trigger.new_row, 1));
+  SPROCKET_ASSIGN_OR_RETURN(args[10], ValuesToJs(context, *shape, trigger.old_row, 1));
   v8::Local<v8::Value> ctx;
   {
     v8::TryCatch try_catch(isolate);
     if (!shape->make_ctx.Get(isolate)
-             ->Call(context, v8::Undefined(isolate), static_cast<int>(args.size()), args.data())
+             ->Call(context, v8::Undefined(isolate), 11, args)
              .ToLocal(&ctx)) {
       return ErrorFrom(try_catch, context, window_sequence_);
     }
@@ -280,11 +329,7 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
     out.outcome = TriggerResult::Outcome::kSkip;
     return out;
   }
-  if (!row->IsArray()) {
-    return Status(
-        StatusCode::kInvalidArgument,
-        What() + " must return a row object, null or nothing, got " + DescribeJs(context, row));
-  }
+  if (!row->IsArray()) return NotARow(context, row);
   v8::Local<v8::Array> cells = row.As<v8::Array>();
   out.row.columns = base_row->columns;
   out.row.values.reserve(n);
@@ -301,6 +346,151 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
     out.row.values.push_back(std::move(*v));
   }
   return out;
+}
+
+Status JsInstance::NotARow(v8::Local<v8::Context> context, v8::Local<v8::Value> value) {
+  return Status(
+      StatusCode::kInvalidArgument,
+      What() + " must return a row object, null or nothing, got " + DescribeJs(context, value));
+}
+
+Status JsInstance::CallTriggerBatch(CallContext& call, const TriggerData& trigger,
+                                    TriggerBatch& batch) {
+  if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
+  if (batch.size == 0) return Status::Ok();
+  const RowData* first = !batch.new_rows.empty() ? &batch.new_rows[0] : &batch.old_rows[0];
+  CallScope scope(*this);
+  v8::Local<v8::Context> context = scope.context();
+  v8::Isolate* isolate = isolate_;
+  SPROCKET_ASSIGN_OR_RETURN(TriggerShape * shape, ShapeFor(context, first->columns));
+  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Object> base, BaseFor(context, trigger));
+  const bool after = batch.outcomes == nullptr;
+  if (!after) batch.outcomes->assign(batch.size, TriggerResult::Outcome::kKeep);
+
+  BatchState state;
+  state.batch = &batch;
+  state.shape = shape;
+  state.out = v8::Array::New(isolate, 0);
+  v8::Local<v8::Array> stop = v8::Array::New(isolate, 3);
+  v8::Local<v8::Value> args[12];
+  args[0] = base;
+  args[1] = Interned(trigger.op);
+  args[2] = Interned(trigger.when);
+  args[3] = Interned(trigger.level);
+  args[4] = v8::Integer::New(isolate, trigger.depth);
+  args[5] = v8::Boolean::New(isolate, after);
+  SPROCKET_ASSIGN_OR_RETURN(
+      args[6], ValuesToJs(context, *shape, batch.new_rows.empty() ? nullptr : batch.new_rows.data(),
+                          batch.size));
+  SPROCKET_ASSIGN_OR_RETURN(
+      args[7], ValuesToJs(context, *shape, batch.old_rows.empty() ? nullptr : batch.old_rows.data(),
+                          batch.size));
+  args[9] = v8::Integer::NewFromUnsigned(isolate, static_cast<uint32_t>(batch.size));
+  args[10] = state.out;
+  args[11] = stop;
+  v8::Local<v8::Function> run = shape->batch.Get(isolate);
+  v8::Local<v8::Function> finish = shape->finish.Get(isolate);
+
+  // Batches nest when a row's ctx.db call fires this function again.
+  BatchState* outer = batch_;
+  const uint32_t outer_progress = progress_[0];
+  batch_ = &state;
+  size_t next = 0;
+  Status status = RunGuest(call, context, [&] {
+    while (next < batch.size) {
+      args[8] = v8::Integer::NewFromUnsigned(isolate, static_cast<uint32_t>(next));
+      v8::Local<v8::Value> stopped;
+      if (!run->Call(context, v8::Undefined(isolate), 12, args).ToLocal(&stopped)) return false;
+      size_t at = stopped->IsUint32() ? stopped.As<v8::Uint32>()->Value() : batch.size;
+      if (at >= batch.size) break;
+      v8::Local<v8::Value> kind, ctx, value;
+      if (!stop->Get(context, 0).ToLocal(&kind) || !stop->Get(context, 1).ToLocal(&ctx) ||
+          !stop->Get(context, 2).ToLocal(&value)) {
+        return false;
+      }
+      if (!kind->StrictEquals(v8::Integer::New(isolate, 1))) {
+        state.failed = NotARow(context, value);
+        return true;
+      }
+      // A promise: settle it, then finish the row with its value.
+      if (!Settle(&value)) return false;
+      if (!after) {
+        v8::Local<v8::Value> finish_args[] = {
+            value,   ctx,     v8::Integer::NewFromUnsigned(isolate, static_cast<uint32_t>(at)),
+            args[6], args[7], state.out,
+            stop};
+        v8::Local<v8::Value> ok;
+        if (!finish->Call(context, v8::Undefined(isolate), 7, finish_args).ToLocal(&ok)) {
+          return false;
+        }
+        if (!ok->IsTrue()) {
+          if (!stop->Get(context, 2).ToLocal(&value)) return false;
+          state.failed = NotARow(context, value);
+          return true;
+        }
+      }
+      next = at + 1;
+    }
+    return true;
+  });
+  batch_ = outer;
+  progress_[0] = outer_progress;
+  SPROCKET_RETURN_IF_ERROR(status);
+  SPROCKET_RETURN_IF_ERROR(state.failed);
+  if (after) return Status::Ok();
+  return ApplyBatch(context, state);
+}
+
+Status JsInstance::ApplyBatch(v8::Local<v8::Context> context, BatchState& state) {
+  TriggerBatch& batch = *state.batch;
+  const size_t n = state.shape->ncols;
+  const uint32_t length = state.out->Length();
+  state.applying = true;
+  v8::TryCatch try_catch(isolate_);
+  Status status;
+  for (; state.consumed + 1 < length; state.consumed += 2) {
+    v8::Local<v8::Value> code, value;
+    if (!state.out->Get(context, state.consumed).ToLocal(&code) ||
+        !state.out->Get(context, state.consumed + 1).ToLocal(&value) || !code->IsInt32()) {
+      status = ErrorFrom(try_catch, context, window_sequence_);
+      break;
+    }
+    int32_t at = code.As<v8::Int32>()->Value();
+    if (at < 0) {
+      size_t row = static_cast<size_t>(-1 - static_cast<int64_t>(at));
+      if (row < batch.size) (*batch.outcomes)[row] = TriggerResult::Outcome::kSkip;
+      continue;
+    }
+    size_t row = static_cast<size_t>(at) / n, column = static_cast<size_t>(at) % n;
+    if (row >= batch.size || batch.new_rows.empty()) continue;
+    auto v = FromJs(context, value, SqlType::kAny);
+    if (ShouldStop() || isolate_->IsExecutionTerminating()) {
+      status = StoppedStatus();
+      break;
+    }
+    if (!v.ok()) {
+      status = v.status().WithContext(What() + " column " +
+                                      QuoteIdentifier((*state.shape->columns)[column]));
+      break;
+    }
+    RowData& target = batch.new_rows[row];
+    if (column < target.values.size()) target.values[column] = std::move(*v);
+  }
+  state.applying = false;
+  return status;
+}
+
+Status JsInstance::BeforeDatabase() {
+  BatchState* state = batch_;
+  if (state == nullptr || state->applying || !state->batch->reached) return Status::Ok();
+  if (!state->failed.ok()) return state->failed;
+  uint32_t progress = progress_[0];
+  if (progress == 0) return Status::Ok();
+  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
+  Status st = ApplyBatch(context, *state);
+  if (st.ok()) st = state->batch->reached(progress - 1);
+  if (!st.ok()) state->failed = st;
+  return st;
 }
 
 }  // namespace sprocket::runtime::js
