@@ -356,13 +356,15 @@ Status RowLoop::ForEachRow(size_t count, bool batchable, const BuildRow& build,
       if (has_old) old_rows.push_back(std::move(row.old_row));
     }
     size_t written = 0;
+    Status write_error;  // a row that could not be written fails the statement as it is
     auto write_until = [&](size_t end) -> Status {
       for (; written < end && written < rows.size(); ++written) {
         if (outcomes[written] == runtime::TriggerResult::Outcome::kSkip) continue;
         LoopRow& row = rows[written];
         if (has_new) row.new_row = std::move(new_rows[written]);
         if (has_old) row.old_row = std::move(old_rows[written]);
-        SPROCKET_RETURN_IF_ERROR(write(row));
+        write_error = write(row);
+        if (!write_error.ok()) return write_error;
       }
       return Status::Ok();
     };
@@ -372,7 +374,8 @@ Status RowLoop::ForEachRow(size_t count, bool batchable, const BuildRow& build,
     batch.size = rows.size();
     batch.outcomes = &outcomes;
     batch.reached = write_until;
-    SPROCKET_RETURN_IF_ERROR(engine_.FireRowBatch(*single, op, timing, batch));
+    Status fired = engine_.FireRowBatch(*single, op, timing, batch);
+    if (!fired.ok()) return write_error.ok() ? fired : write_error;
     SPROCKET_RETURN_IF_ERROR(write_until(rows.size()));
   }
   return Status::Ok();

@@ -669,13 +669,16 @@ Status TriggerEngine::FireStatementTriggers(TriggerTable& table, sql::DmlOp op, 
 }
 
 Status TriggerEngine::FireQueued(Frame& frame) {
+  constexpr size_t kBatchRows = 256;
   std::vector<bool> changed;
-  for (size_t i = 0; i < frame.events.size(); ++i) {
+  std::vector<runtime::RowData> new_rows, old_rows;
+  for (size_t i = 0; i < frame.events.size();) {
     RowEvent& e = frame.events[i];
     const Hook& hook = hooks_[e.hook];
     // UPDATE OF looks at the statement's SET list; for rows SQLite changed on its own
     // (FOREIGN KEY actions), at the columns whose values changed.
     const std::vector<bool>* set_columns = nullptr;
+    bool same_columns = true;  // set_columns holds for every event of this hook
     if (hook.op == sql::DmlOp::kUpdate) {
       const StatementPlan* plan = frame.plan;
       if (plan != nullptr && plan->table == hook.table && plan->knows_set_columns) {
@@ -686,13 +689,37 @@ Status TriggerEngine::FireQueued(Frame& frame) {
           changed[c] = !(e.new_row.values[c] == e.old_row.values[c]);
         }
         set_columns = &changed;
+        same_columns = false;
       }
+    }
+    // Consecutive events of one hook whose only trigger is simple go in batches.
+    TriggerSlot* single = same_columns ? BatchTrigger(*hook.after, hook.op, set_columns) : nullptr;
+    if (single != nullptr) {
+      size_t end = i + 1;
+      while (end < frame.events.size() && end - i < kBatchRows &&
+             frame.events[end].hook == e.hook) {
+        ++end;
+      }
+      new_rows.clear();
+      old_rows.clear();
+      for (size_t k = i; k < end; ++k) {
+        if (hook.has_new) new_rows.push_back(std::move(frame.events[k].new_row));
+        if (hook.has_old) old_rows.push_back(std::move(frame.events[k].old_row));
+      }
+      runtime::TriggerBatch batch;
+      batch.new_rows = std::span<runtime::RowData>(new_rows);
+      batch.old_rows = std::span<const runtime::RowData>(old_rows);
+      batch.size = end - i;
+      SPROCKET_RETURN_IF_ERROR(FireRowBatch(*single, hook.op, "AFTER", batch));
+      i = end;
+      continue;
     }
     SPROCKET_RETURN_IF_ERROR(FireRowTriggers(*hook.after, hook.op, "AFTER",
                                              hook.has_new ? &e.new_row : nullptr,
                                              hook.has_old ? &e.old_row : nullptr, set_columns,
                                              /*apply_results=*/false)
                                  .status());
+    ++i;
   }
   return Status::Ok();
 }

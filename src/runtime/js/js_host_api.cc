@@ -97,19 +97,17 @@ void DbQuery(const Info& info) {
   info.GetReturnValue().Set(out);
 }
 
+// [rowsAffected, lastInsertRowid]: the db prelude makes the result object (in JavaScript,
+// where a literal is much cheaper than properties set through the API).
 void SetResult(const Info& info, const ExecResult& r) {
   v8::Isolate* isolate = info.GetIsolate();
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
-  v8::Local<v8::Object> out = v8::Object::New(isolate);
   auto number = [&](int64_t v) { return ToJs(context, Value(v), SqlType::kInteger); };
   auto affected = number(r.rows_affected);
   auto rowid = number(r.last_insert_rowid);
   if (!affected.ok() || !rowid.ok()) return;
-  if (out->Set(context, StringOrEmpty(isolate, "rowsAffected"), *affected).IsNothing() ||
-      out->Set(context, StringOrEmpty(isolate, "lastInsertRowid"), *rowid).IsNothing()) {
-    return;
-  }
-  info.GetReturnValue().Set(out);
+  v8::Local<v8::Value> pair[] = {*affected, *rowid};
+  info.GetReturnValue().Set(v8::Array::New(isolate, pair, 2));
 }
 
 void DbExecute(const Info& info) {
@@ -125,8 +123,48 @@ void DbExecute(const Info& info) {
   SetResult(info, *r);
 }
 
-// db.insert(table, row | [rows]): the columns are the first row's own properties.
-void DbInsert(const Info& info) {
+// Runs the insert of `rows` (values in the order of `columns`).
+void InsertRows(const Info& info, CallContext* call, const std::string& table,
+                const std::vector<std::string>& columns,
+                const std::vector<std::vector<Value>>& rows) {
+  if (Fail(info, Self(info)->BeforeDatabase())) return;
+  auto r = call->host().Insert(table, columns, rows);
+  if (Fail(info, r.status())) return;
+  SetResult(info, *r);
+}
+
+// db.insert(table, row) as the prelude calls it: (table, Object.keys(row), Object.values(row)).
+void DbInsertRow(const Info& info) {
+  CallContext* call = Call(info);
+  std::string table;
+  if (call == nullptr || !StringArg(info, 0, "the table name", &table)) return;
+  if (info.Length() < 3 || !info[1]->IsArray() || !info[2]->IsArray()) {
+    Fail(info, Status(StatusCode::kInternal, "insert: bad arguments"));
+    return;
+  }
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::Array> keys = info[1].As<v8::Array>();
+  v8::Local<v8::Array> values = info[2].As<v8::Array>();
+  uint32_t n = std::min(keys->Length(), values->Length());
+  std::vector<std::string> columns;
+  std::vector<std::vector<Value>> rows(1);
+  columns.reserve(n);
+  rows[0].reserve(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    v8::Local<v8::Value> key, v;
+    if (!keys->Get(context, i).ToLocal(&key) || !values->Get(context, i).ToLocal(&v)) return;
+    columns.push_back(ToUtf8(isolate, key));
+    auto value = FromJs(context, v, SqlType::kAny);
+    if (Fail(info, value.status().WithContext("column " + columns.back()))) return;
+    rows[0].push_back(std::move(*value));
+  }
+  InsertRows(info, call, table, columns, rows);
+}
+
+// db.insert(table, [rows]) (and anything else, to report what is wrong): the columns are
+// the first row's own enumerable properties.
+void DbInsertRows(const Info& info) {
   CallContext* call = Call(info);
   std::string table;
   if (call == nullptr || !StringArg(info, 0, "the table name", &table)) return;
@@ -144,8 +182,6 @@ void DbInsert(const Info& info) {
       }
       objects.push_back(element.As<v8::Object>());
     }
-  } else if (info.Length() > 1 && info[1]->IsObject()) {
-    objects.push_back(info[1].As<v8::Object>());
   } else {
     Fail(info, Status(StatusCode::kInvalidArgument,
                       "insert(table, row) needs a row object or an array of them"));
@@ -177,14 +213,9 @@ void DbInsert(const Info& info) {
     }
     rows.push_back(std::move(row));
   }
-  if (Fail(info, Self(info)->BeforeDatabase())) return;
-  auto r = call->host().Insert(table, columns, rows);
-  if (Fail(info, r.status())) return;
-  SetResult(info, *r);
+  InsertRows(info, call, table, columns, rows);
 }
 
-// The arguments of console.log & co. as one line: strings as they are, other values as
-// JSON where they have a JSON form.
 std::string LogLine(const Info& info) {
   v8::Isolate* isolate = info.GetIsolate();
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
@@ -295,6 +326,50 @@ bool InstallClock(v8::Local<v8::Context> context, v8::Local<v8::External> data) 
       .ToLocal(&ignored);
 }
 
+// db.insert and db.execute: JavaScript around the native calls, which take the row's keys
+// and values as arrays and return [rowsAffected, lastInsertRowid].
+constexpr const char kDbPrelude[] = R"js(
+(function (db, insertRow, insertRows, nativeExecute) {
+  'use strict';
+  const keys = Object.keys, values = Object.values, isArray = Array.isArray;
+  function result(r) { return { rowsAffected: r[0], lastInsertRowid: r[1] }; }
+  function define(name, value) {
+    Object.defineProperty(db, name, { value, writable: true, enumerable: true, configurable: true });
+  }
+  define('insert', function insert(table, rows) {
+    if (rows !== null && typeof rows === 'object' && !isArray(rows)) {
+      return result(insertRow(table, keys(rows), values(rows)));
+    }
+    return result(insertRows(table, rows));
+  });
+  define('execute', function execute(sql, params) { return result(nativeExecute(sql, params)); });
+})
+)js";
+
+bool InstallDb(v8::Local<v8::Context> context, v8::Local<v8::Object> db,
+               v8::Local<v8::External> data) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> prelude;
+  v8::Local<v8::Function> insert_row, insert_rows, execute;
+  if (!v8::Script::Compile(context, StringOrEmpty(isolate, kDbPrelude)).ToLocal(&script) ||
+      !script->Run(context).ToLocal(&prelude) || !prelude->IsFunction() ||
+      !v8::Function::New(context, DbInsertRow, data, 0, v8::ConstructorBehavior::kThrow)
+           .ToLocal(&insert_row) ||
+      !v8::Function::New(context, DbInsertRows, data, 0, v8::ConstructorBehavior::kThrow)
+           .ToLocal(&insert_rows) ||
+      !v8::Function::New(context, DbExecute, data, 0, v8::ConstructorBehavior::kThrow)
+           .ToLocal(&execute)) {
+    return false;
+  }
+  v8::Local<v8::Value> args[] = {db, insert_row, insert_rows, execute};
+  v8::Local<v8::Value> ignored;
+  return prelude.As<v8::Function>()
+      ->Call(context, v8::Undefined(isolate), 4, args)
+      .ToLocal(&ignored);
+}
+
 bool SetFunction(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* name,
                  v8::FunctionCallback callback, v8::Local<v8::External> data) {
   v8::Isolate* isolate = context->GetIsolate();
@@ -346,9 +421,7 @@ Status InstallGlobals(v8::Local<v8::Context> context, JsInstance* instance) {
   v8::Local<v8::Object> db = v8::Object::New(isolate);
   v8::Local<v8::Object> console = v8::Object::New(isolate);
   bool ok =
-      SetFunction(context, db, "query", DbQuery, data) &&
-      SetFunction(context, db, "execute", DbExecute, data) &&
-      SetFunction(context, db, "insert", DbInsert, data) &&
+      SetFunction(context, db, "query", DbQuery, data) && InstallDb(context, db, data) &&
       sprocket->Set(context, StringOrEmpty(isolate, "db"), db).FromMaybe(false) &&
       SetFunction(context, sprocket, "log", Log<LogLevel::kInfo>, data) &&
       sprocket->SetAccessor(context, StringOrEmpty(isolate, "session"), Session, nullptr, data)
