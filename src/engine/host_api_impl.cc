@@ -77,7 +77,9 @@ Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql,
                                                     std::to_string(params.size()) + " were given");
   }
   for (int i = 0; i < count; ++i) {
-    int rc = BindValue(stmt, i + 1, i < static_cast<int>(params.size()) ? params[i] : Value());
+    // `params` outlives the statement's run (it is reset below).
+    static const Value kNull;
+    int rc = BindValueNoCopy(stmt, i + 1, i < static_cast<int>(params.size()) ? params[i] : kNull);
     if (rc != SQLITE_OK) {
       sqlite3_reset(stmt);
       return session_.ErrorFor(rc);
@@ -139,6 +141,12 @@ Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
                                                       std::to_string(columns.size()) + " columns");
     }
   }
+  // A trigger inserting one row per call (an audit log) builds the same SQL every time.
+  if (rows.size() == 1 && last_insert_.table == table && last_insert_.columns == columns) {
+    ResultSet out;
+    SPROCKET_RETURN_IF_ERROR(Run(caller, last_insert_.sql, rows[0], &out));
+    return runtime::ExecResult{out.rows_affected, out.last_insert_rowid};
+  }
   std::string head = "INSERT INTO " + QuoteIdentifier(table) + " (";
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i) head += ", ";
@@ -163,6 +171,7 @@ Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
       }
       sql += ")";
     }
+    if (rows.size() == 1) last_insert_ = LastInsert{std::string(table), columns, sql};
     ResultSet out;
     SPROCKET_RETURN_IF_ERROR(Run(caller, sql, params, &out));
     total.rows_affected += out.rows_affected;

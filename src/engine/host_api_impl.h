@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <string>
 #include <vector>
 
 #include "runtime/host_api.h"
@@ -41,6 +42,13 @@ class HostApiImpl : public runtime::HostApi {
 
   SessionImpl& session_;
   std::vector<sqlite3_stmt*> active_;  // statements Run is using, innermost last
+  // The SQL of the latest one-row Insert, for the next one into the same columns.
+  struct LastInsert {
+    std::string table;
+    std::vector<std::string> columns;
+    std::string sql;
+  };
+  LastInsert last_insert_;
 };
 
 }  // namespace sprocket

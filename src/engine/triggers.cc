@@ -419,6 +419,8 @@ void TriggerEngine::OnRow(int argc, sqlite3_value** argv) {
     e.new_row.columns = hook.table->columns;
     e.old_row.values.clear();
     e.new_row.values.clear();
+    if (hook.has_old) e.old_row.values.reserve(hook.ncols);
+    if (hook.has_new) e.new_row.values.reserve(hook.ncols);
     frame.partial_filled = 0;
   } else if (frame.partial_filled != offset || e.hook != k) {
     return;

@@ -133,30 +133,37 @@ void InsertRows(const Info& info, CallContext* call, const std::string& table,
   SetResult(info, *r);
 }
 
-// db.insert(table, row) as the prelude calls it: (table, Object.keys(row), Object.values(row)).
+// db.insert(table, row) as the prelude calls it: setInsertColumns(Object.keys(row)) when
+// the keys differ from the previous call's, then insertRow(table, ...Object.values(row)).
+void DbSetInsertColumns(const Info& info) {
+  std::vector<std::string>& columns = Self(info)->insert_columns();
+  columns.clear();
+  if (info.Length() < 1 || !info[0]->IsArray()) return;
+  v8::Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
+  v8::Local<v8::Array> keys = info[0].As<v8::Array>();
+  for (uint32_t i = 0; i < keys->Length(); ++i) {
+    v8::Local<v8::Value> key;
+    if (!keys->Get(context, i).ToLocal(&key)) return;
+    columns.push_back(Self(info)->KeyName(key));
+  }
+}
+
 void DbInsertRow(const Info& info) {
   CallContext* call = Call(info);
   std::string table;
   if (call == nullptr || !StringArg(info, 0, "the table name", &table)) return;
-  if (info.Length() < 3 || !info[1]->IsArray() || !info[2]->IsArray()) {
-    Fail(info, Status(StatusCode::kInternal, "insert: bad arguments"));
+  v8::Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
+  // Copied first: converting a value may run guest code that inserts other columns.
+  std::vector<std::string> columns = Self(info)->insert_columns();
+  if (static_cast<size_t>(info.Length() - 1) != columns.size()) {
+    Fail(info, Status(StatusCode::kInternal, "insert: the row's values do not match its keys"));
     return;
   }
-  v8::Isolate* isolate = info.GetIsolate();
-  v8::Local<v8::Context> context = isolate->GetCurrentContext();
-  v8::Local<v8::Array> keys = info[1].As<v8::Array>();
-  v8::Local<v8::Array> values = info[2].As<v8::Array>();
-  uint32_t n = std::min(keys->Length(), values->Length());
-  std::vector<std::string> columns;
   std::vector<std::vector<Value>> rows(1);
-  columns.reserve(n);
-  rows[0].reserve(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    v8::Local<v8::Value> key, v;
-    if (!keys->Get(context, i).ToLocal(&key) || !values->Get(context, i).ToLocal(&v)) return;
-    columns.push_back(ToUtf8(isolate, key));
-    auto value = FromJs(context, v, SqlType::kAny);
-    if (Fail(info, value.status().WithContext("column " + columns.back()))) return;
+  rows[0].reserve(columns.size());
+  for (size_t i = 0; i < columns.size(); ++i) {
+    auto value = FromJs(context, info[static_cast<int>(i) + 1], SqlType::kAny);
+    if (Fail(info, value.status().WithContext("column " + columns[i]))) return;
     rows[0].push_back(std::move(*value));
   }
   InsertRows(info, call, table, columns, rows);
@@ -329,18 +336,29 @@ bool InstallClock(v8::Local<v8::Context> context, v8::Local<v8::External> data) 
 // db.insert and db.execute: JavaScript around the native calls, which take the row's keys
 // and values as arrays and return [rowsAffected, lastInsertRowid].
 constexpr const char kDbPrelude[] = R"js(
-(function (db, insertRow, insertRows, nativeExecute) {
+(function (db, setInsertColumns, insertRow, insertRows, nativeExecute) {
   'use strict';
   const keys = Object.keys, values = Object.values, isArray = Array.isArray;
   function result(r) { return { rowsAffected: r[0], lastInsertRowid: r[1] }; }
   function define(name, value) {
     Object.defineProperty(db, name, { value, writable: true, enumerable: true, configurable: true });
   }
+  // The columns the native side holds: set again only when a row's keys differ.
+  let columns = [];
   define('insert', function insert(table, rows) {
-    if (rows !== null && typeof rows === 'object' && !isArray(rows)) {
-      return result(insertRow(table, keys(rows), values(rows)));
+    if (rows === null || typeof rows !== 'object' || isArray(rows)) {
+      return result(insertRows(table, rows));
     }
-    return result(insertRows(table, rows));
+    const k = keys(rows);
+    if (k.length > 1000) return result(insertRows(table, [rows]));  // too many to spread
+    const v = values(rows);
+    let same = k.length === columns.length;
+    for (let i = 0; same && i < k.length; i++) same = k[i] === columns[i];
+    if (!same) {
+      setInsertColumns(k);
+      columns = k;
+    }
+    return result(insertRow(table, ...v));
   });
   define('execute', function execute(sql, params) { return result(nativeExecute(sql, params)); });
 })
@@ -352,9 +370,11 @@ bool InstallDb(v8::Local<v8::Context> context, v8::Local<v8::Object> db,
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> prelude;
-  v8::Local<v8::Function> insert_row, insert_rows, execute;
+  v8::Local<v8::Function> set_columns, insert_row, insert_rows, execute;
   if (!v8::Script::Compile(context, StringOrEmpty(isolate, kDbPrelude)).ToLocal(&script) ||
       !script->Run(context).ToLocal(&prelude) || !prelude->IsFunction() ||
+      !v8::Function::New(context, DbSetInsertColumns, data, 0, v8::ConstructorBehavior::kThrow)
+           .ToLocal(&set_columns) ||
       !v8::Function::New(context, DbInsertRow, data, 0, v8::ConstructorBehavior::kThrow)
            .ToLocal(&insert_row) ||
       !v8::Function::New(context, DbInsertRows, data, 0, v8::ConstructorBehavior::kThrow)
@@ -363,10 +383,10 @@ bool InstallDb(v8::Local<v8::Context> context, v8::Local<v8::Object> db,
            .ToLocal(&execute)) {
     return false;
   }
-  v8::Local<v8::Value> args[] = {db, insert_row, insert_rows, execute};
+  v8::Local<v8::Value> args[] = {db, set_columns, insert_row, insert_rows, execute};
   v8::Local<v8::Value> ignored;
   return prelude.As<v8::Function>()
-      ->Call(context, v8::Undefined(isolate), 4, args)
+      ->Call(context, v8::Undefined(isolate), 5, args)
       .ToLocal(&ignored);
 }
 

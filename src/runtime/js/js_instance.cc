@@ -50,6 +50,7 @@ JsInstance::~JsInstance() {
     bases_.clear();
     interned_.clear();
     progress_array_.Reset();
+    key_names_.clear();
     function_.Reset();
     context_.Reset();
   }

@@ -47,6 +47,11 @@ class JsInstance : public Instance {
   // the rows finished before the running one are handed to the engine to write first
   // (TriggerBatch::reached), so that the function sees them written.
   Status BeforeDatabase();
+  // A property name as UTF-8. Names seen before are remembered (property names are
+  // internalized strings: the same name is the same string object).
+  std::string KeyName(v8::Local<v8::Value> key);
+  // The columns of db.insert's one-row form (see the db prelude in js_host_api.cc).
+  std::vector<std::string>& insert_columns() { return insert_columns_; }
   bool healthy() const override { return !broken_; }
 
   // The call in progress (host API callbacks act for it), or nullptr.
@@ -182,6 +187,8 @@ class JsInstance : public Instance {
   std::unique_ptr<uint32_t[]> progress_;
   v8::Global<v8::Uint32Array> progress_array_;
   BatchState* batch_ = nullptr;
+  std::vector<std::pair<v8::Global<v8::Value>, std::string>> key_names_;
+  std::vector<std::string> insert_columns_;
   CallContext* current_ = nullptr;
   int depth_ = 0;  // nested calls of this instance on the stack
   int window_depth_ = 0;

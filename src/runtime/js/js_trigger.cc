@@ -480,6 +480,18 @@ Status JsInstance::ApplyBatch(v8::Local<v8::Context> context, BatchState& state)
   return status;
 }
 
+std::string JsInstance::KeyName(v8::Local<v8::Value> key) {
+  for (const auto& [name, text] : key_names_) {
+    if (name == key) return text;
+  }
+  std::string text = ToUtf8(isolate_, key);
+  constexpr size_t kMaxKeyNames = 256;
+  if (key->IsString() && key_names_.size() < kMaxKeyNames) {
+    key_names_.emplace_back(v8::Global<v8::Value>(isolate_, key), text);
+  }
+  return text;
+}
+
 Status JsInstance::BeforeDatabase() {
   BatchState* state = batch_;
   if (state == nullptr || state->applying || !state->batch->reached) return Status::Ok();
