@@ -1,5 +1,6 @@
 #include "engine/row_loop.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -312,7 +313,7 @@ Status RowLoop::Run() {
 }
 
 Status RowLoop::ForEachRow(size_t count, bool batchable, const BuildRow& build,
-                           const WriteRow& write) {
+                           const WriteRow& write, const WriteRows& write_many) {
   TriggerTable& t = *plan_.table;
   const sql::DmlOp op = plan_.op;
   const std::vector<TriggerSlot*>& list =
@@ -357,16 +358,25 @@ Status RowLoop::ForEachRow(size_t count, bool batchable, const BuildRow& build,
     }
     size_t written = 0;
     Status write_error;  // a row that could not be written fails the statement as it is
+    std::vector<LoopRow*> kept;
     auto write_until = [&](size_t end) -> Status {
+      kept.clear();
       for (; written < end && written < rows.size(); ++written) {
         if (outcomes[written] == runtime::TriggerResult::Outcome::kSkip) continue;
         LoopRow& row = rows[written];
         if (has_new) row.new_row = std::move(new_rows[written]);
         if (has_old) row.old_row = std::move(old_rows[written]);
-        write_error = write(row);
-        if (!write_error.ok()) return write_error;
+        kept.push_back(&row);
       }
-      return Status::Ok();
+      if (write_many) {
+        if (!kept.empty()) write_error = write_many(kept);
+      } else {
+        for (LoopRow* row : kept) {
+          write_error = write(*row);
+          if (!write_error.ok()) break;
+        }
+      }
+      return write_error;
     };
     runtime::TriggerBatch batch;
     batch.new_rows = std::span<runtime::RowData>(new_rows);
@@ -522,8 +532,64 @@ Status RowLoop::Insert() {
     last_rowid_ = sqlite3_last_insert_rowid(db);
     return Status::Ok();
   };
+  // Rows the triggers kept in a batch are written by statements of several rows each.
+  const size_t stride = n + 1;  // parameters per row: the columns, then an explicit rowid
+  const size_t most = std::clamp<size_t>(32000 / stride, 1, 32);
+  auto write_many = [&](std::span<LoopRow*> kept) -> Status {
+    for (size_t first = 0; first < kept.size();) {
+      size_t count = std::min(most, kept.size() - first);
+      if (count == 1) {
+        SPROCKET_RETURN_IF_ERROR(write(*kept[first]));
+        ++first;
+        continue;
+      }
+      DerivedStatement& many = plan_.inserts[count];
+      if (!many.ready()) {
+        std::string columns, values;
+        for (size_t c = 0; c < n; ++c) {
+          if (t.generated[c]) continue;
+          if (!columns.empty()) columns += ", ";
+          columns += Q((*t.columns)[c]);
+        }
+        if (explicit_rowid >= 0) columns += ", " + t.key;
+        for (size_t r = 0; r < count; ++r) {
+          std::string row;
+          for (size_t c = 0; c < n; ++c) {
+            if (t.generated[c]) continue;
+            if (!row.empty()) row += ", ";
+            row += P(r * stride + c);
+          }
+          if (explicit_rowid >= 0) row += ", " + P(r * stride + n);
+          values += (r ? ", (" : "(") + row + ")";
+        }
+        std::string sql = "INSERT";
+        if (!d.conflict.empty()) sql += " OR " + d.conflict;
+        sql += " INTO " + Target() + " (" + columns + ") VALUES " + values;
+        for (const sql::UpsertClause& u : d.upserts) sql += " " + u.text;
+        if (!d.returning_text.empty()) sql += " RETURNING " + d.returning_text;
+        SPROCKET_RETURN_IF_ERROR(Prepare(&many, sql));
+      }
+      for (size_t r = 0; r < count; ++r) {
+        const LoopRow& row = *kept[first + r];
+        for (size_t c = 0; c < n; ++c) {
+          if (!t.generated[c]) BindOurs(many, r * stride + c, row.new_row.values[c]);
+        }
+        if (explicit_rowid >= 0) {
+          BindOurs(many, r * stride + n, rows[row.index][explicit_rowid]);
+        }
+      }
+      SPROCKET_RETURN_IF_ERROR(BindUser(many));
+      sqlite3_set_last_insert_rowid(db, last_rowid_);
+      SPROCKET_RETURN_IF_ERROR(StepWrite(many, true));
+      last_rowid_ = sqlite3_last_insert_rowid(db);
+      first += count;
+    }
+    return Status::Ok();
+  };
   // Defaults that differ per row are evaluated just before their row's triggers run.
-  return ForEachRow(rows.size(), !plan_.volatile_defaults && !plan_.emulate_upsert, build, write);
+  bool plain = !t.is_view && !plan_.emulate_upsert;
+  return ForEachRow(rows.size(), !plan_.volatile_defaults && !plan_.emulate_upsert, build, write,
+                    plain ? WriteRows(write_many) : nullptr);
 }
 
 // INSERT … ON CONFLICT (cols) DO UPDATE on a table with BEFORE UPDATE triggers: the

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,7 @@ struct StatementPlan {
   DerivedStatement current;        // UPDATE with subqueries in SET: a row as it is now
   DerivedStatement upsert_new;     // emulated upsert: NEW from DO UPDATE SET
   std::map<std::vector<bool>, DerivedStatement> updates;  // UPDATE writes by column set
+  std::map<size_t, DerivedStatement> inserts;  // INSERT: the write of N rows at once, by N
 };
 
 // Runs one execution of a plan that needs the own loop.
@@ -79,7 +81,10 @@ class RowLoop {
   // writes the rows they keep: row by row, or, when `batchable` and one trigger fires,
   // in batches (a row is still written before a later row's trigger reaches the
   // database; see runtime::TriggerBatch).
-  Status ForEachRow(size_t count, bool batchable, const BuildRow& build, const WriteRow& write);
+  // Writes several rows the triggers kept, in order (when set, used for batches).
+  using WriteRows = std::function<Status(std::span<LoopRow*> rows)>;
+  Status ForEachRow(size_t count, bool batchable, const BuildRow& build, const WriteRow& write,
+                    const WriteRows& write_many = nullptr);
 
   Status Prepare(DerivedStatement* d, const std::string& sql);
   // Binds the user's parameters of `d`.
