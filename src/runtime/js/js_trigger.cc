@@ -1,6 +1,9 @@
-// JsInstance::CallTrigger: the trigger context (DESIGN §4 ctx) built by JavaScript helpers
-// compiled once per row layout, so that a row costs one call into V8 (with the values as
-// arguments) rather than one property store per value through the API.
+// JsInstance::CallTrigger and CallTriggerBatch: the trigger context (DESIGN §4 ctx) built
+// by JavaScript helpers compiled once per row layout, so that a row costs no property
+// store through the API. A batch enters V8 once: a JavaScript loop calls the function for
+// each row and reports only the columns a BEFORE ROW trigger changed.
+#include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -358,6 +361,12 @@ Status JsInstance::CallTriggerBatch(CallContext& call, const TriggerData& trigge
                                     TriggerBatch& batch) {
   if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
   if (batch.size == 0) return Status::Ok();
+  if ((batch.new_rows.empty() && batch.old_rows.empty()) ||
+      (!batch.new_rows.empty() && batch.new_rows.size() < batch.size) ||
+      (!batch.old_rows.empty() && batch.old_rows.size() < batch.size) ||
+      batch.size > std::numeric_limits<int32_t>::max() / 1024) {
+    return Status(StatusCode::kInternal, What() + ": malformed trigger batch");
+  }
   const RowData* first = !batch.new_rows.empty() ? &batch.new_rows[0] : &batch.old_rows[0];
   CallScope scope(*this);
   v8::Local<v8::Context> context = scope.context();
@@ -443,7 +452,7 @@ Status JsInstance::CallTriggerBatch(CallContext& call, const TriggerData& trigge
 
 Status JsInstance::ApplyBatch(v8::Local<v8::Context> context, BatchState& state) {
   TriggerBatch& batch = *state.batch;
-  const size_t n = state.shape->ncols;
+  const size_t n = std::max<size_t>(state.shape->ncols, 1);
   const uint32_t length = state.out->Length();
   state.applying = true;
   v8::TryCatch try_catch(isolate_);
