@@ -443,7 +443,7 @@ Status JsInstance::CallTriggerBatch(CallContext& call, const TriggerData& trigge
     return true;
   });
   batch_ = outer;
-  progress_[0] = outer_progress;
+  __atomic_store_n(&progress_[0], outer_progress, __ATOMIC_RELAXED);  // the watchdog reads it
   SPROCKET_RETURN_IF_ERROR(status);
   SPROCKET_RETURN_IF_ERROR(state.failed);
   if (after) return Status::Ok();
