@@ -65,14 +65,22 @@ bool ParamsArg(const Info& info, int index, std::vector<Value>* out) {
   return true;
 }
 
-void DbQuery(const Info& info) {
+// The call, SQL and parameters of db.query / db.execute, ready to reach the database; null
+// after throwing.
+CallContext* SqlCall(const Info& info, std::string* sql, std::vector<Value>* params) {
   CallContext* call = Call(info);
+  if (call == nullptr || !StringArg(info, 0, "the SQL", sql) || !ParamsArg(info, 1, params) ||
+      Fail(info, Self(info)->BeforeDatabase())) {
+    return nullptr;
+  }
+  return call;
+}
+
+void DbQuery(const Info& info) {
   std::string sql;
   std::vector<Value> params;
-  if (call == nullptr || !StringArg(info, 0, "the SQL", &sql) || !ParamsArg(info, 1, &params)) {
-    return;
-  }
-  if (Fail(info, Self(info)->BeforeDatabase())) return;
+  CallContext* call = SqlCall(info, &sql, &params);
+  if (call == nullptr) return;
   auto rows = call->host().Query(sql, params);
   if (Fail(info, rows.status())) return;
   v8::Isolate* isolate = info.GetIsolate();
@@ -111,13 +119,10 @@ void SetResult(const Info& info, const ExecResult& r) {
 }
 
 void DbExecute(const Info& info) {
-  CallContext* call = Call(info);
   std::string sql;
   std::vector<Value> params;
-  if (call == nullptr || !StringArg(info, 0, "the SQL", &sql) || !ParamsArg(info, 1, &params)) {
-    return;
-  }
-  if (Fail(info, Self(info)->BeforeDatabase())) return;
+  CallContext* call = SqlCall(info, &sql, &params);
+  if (call == nullptr) return;
   auto r = call->host().Execute(sql, params);
   if (Fail(info, r.status())) return;
   SetResult(info, *r);

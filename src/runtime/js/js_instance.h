@@ -127,9 +127,6 @@ class JsInstance : public Instance {
     // (base, op, when, level, depth, new_table, old_table, new_name, old_name, NEW values,
     //  OLD values) → ctx (a value array is null when the row is absent)
     v8::Global<v8::Function> make_ctx;
-    // (value, ctx, is_delete) → the row to write as an array of values in column order, or
-    // the value itself when it is not a row object (null skips).
-    v8::Global<v8::Function> extract;
     // (values…) → a row object (transition sets)
     v8::Global<v8::Function> make_row;
     // (base, op, when, level, depth, after, NEW values, OLD values, start, end, out, stop)

@@ -50,14 +50,13 @@ Result<JsInstance::TriggerShape*> JsInstance::ShapeFor(
   auto shape = std::make_unique<TriggerShape>();
   shape->columns = columns;
   shape->ncols = columns != nullptr ? columns->size() : 0;
-  std::string params, news, olds, values, compare;
+  std::string params, news, olds, compare;
   for (size_t i = 0; i < shape->ncols; ++i) {
     std::string key = JsString((*columns)[i]);
     std::string at = i == 0 ? "k" : "k + " + std::to_string(i);
     params += (i ? ", n" : "n") + std::to_string(i);
     news += (i ? ", " : "") + key + ": N[" + at + "]";
     olds += (i ? ", " : "") + key + ": O[" + at + "]";
-    values += (i ? ", " : "") + std::string("v[") + key + "]";
     // A changed value, or an object (a blob's bytes may have been changed in place).
     compare += "    x = v[" + key + "]; if (x !== N[" + at +
                "] || (x !== null && typeof x === 'object')) out.push(" + at + ", x);\n";
@@ -90,13 +89,6 @@ Result<JsInstance::TriggerShape*> JsInstance::ShapeFor(
       "    if (otn) ctx[otn] = ot;\n"
       "    return ctx;\n"
       "  }\n"
-      "  function extract(v, ctx, del) {\n"
-      "    if (v === undefined) v = del ? ctx.OLD : ctx.NEW;\n"
-      "    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;\n"
-      "    return [" +
-      values +
-      "];\n"
-      "  }\n"
       "  function finish(v, ctx, i, N, O, out, stop) {\n"
       "    if (v === undefined) v = N === null ? ctx.OLD : ctx.NEW;\n"
       "    if (v === null) { out.push(-1 - i, null); return true; }\n"
@@ -125,7 +117,7 @@ Result<JsInstance::TriggerShape*> JsInstance::ShapeFor(
       "  function row(" +
       params + ") { return {" + row_object +
       "}; }\n"
-      "  return [make, extract, batch, finish, row];\n"
+      "  return [make, batch, finish, row];\n"
       "})";
   SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Function> factory, CompileHelper(context, helpers));
   if (progress_array_.IsEmpty()) {
@@ -145,13 +137,13 @@ Result<JsInstance::TriggerShape*> JsInstance::ShapeFor(
     args[1] = function_.Get(isolate_);
     args[2] = progress_array_.Get(isolate_);
     if (!factory->Call(context, v8::Undefined(isolate_), 4, args).ToLocal(&made) ||
-        !made->IsArray() || made.As<v8::Array>()->Length() != 5) {
+        !made->IsArray() || made.As<v8::Array>()->Length() != 4) {
       return Status(StatusCode::kInternal, "could not build the trigger context helpers");
     }
   }
-  v8::Global<v8::Function>* slots[] = {&shape->make_ctx, &shape->extract, &shape->batch,
-                                       &shape->finish, &shape->make_row};
-  for (uint32_t i = 0; i < 5; ++i) {
+  v8::Global<v8::Function>* slots[] = {&shape->make_ctx, &shape->batch, &shape->finish,
+                                       &shape->make_row};
+  for (uint32_t i = 0; i < 4; ++i) {
     v8::Local<v8::Value> f;
     if (!made.As<v8::Array>()->Get(context, i).ToLocal(&f) || !f->IsFunction()) {
       return Status(StatusCode::kInternal, "could not build the trigger context helpers");
@@ -283,7 +275,6 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
   SPROCKET_ASSIGN_OR_RETURN(TriggerShape * shape, ShapeFor(context, columns));
   SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Object> base, BaseFor(context, trigger));
 
-  size_t n = shape->ncols;
   v8::Local<v8::Value> args[11];
   args[0] = base;
   args[1] = Interned(trigger.op);
@@ -317,37 +308,40 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
   // What AFTER and statement-level triggers return is ignored.
   if (base_row == nullptr || trigger.when == "AFTER") return out;
 
-  // BEFORE ROW rules (DESIGN §3.2): null skips the row; nothing keeps ctx.NEW as the
-  // function left it (OLD for DELETE); an object replaces the row.
-  v8::Local<v8::Value> extract_args[] = {value, ctx,
-                                         v8::Boolean::New(isolate, trigger.new_row == nullptr)};
-  v8::Local<v8::Value> row;
-  v8::TryCatch try_catch(isolate);
-  if (!shape->extract.Get(isolate)
-           ->Call(context, v8::Undefined(isolate), 3, extract_args)
-           .ToLocal(&row)) {
-    return ErrorFrom(try_catch, context, window_sequence_);
-  }
-  if (row->IsNull()) {
-    out.outcome = TriggerResult::Outcome::kSkip;
-    return out;
-  }
-  if (!row->IsArray()) return NotARow(context, row);
-  v8::Local<v8::Array> cells = row.As<v8::Array>();
-  out.row.columns = base_row->columns;
-  out.row.values.reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    v8::Local<v8::Value> cell;
-    if (!cells->Get(context, static_cast<uint32_t>(i)).ToLocal(&cell)) {
+  // BEFORE ROW rules (DESIGN §3.2), read as a batch of one row reads them: null skips the
+  // row; nothing keeps ctx.NEW as the function left it (OLD for DELETE); an object
+  // replaces the row.
+  if (trigger.new_row != nullptr) out.row = *trigger.new_row;
+  std::vector<TriggerResult::Outcome> outcomes(1, TriggerResult::Outcome::kKeep);
+  TriggerBatch batch;
+  if (trigger.new_row != nullptr) batch.new_rows = std::span<RowData>(&out.row, 1);
+  batch.size = 1;
+  batch.outcomes = &outcomes;
+  BatchState state;
+  state.batch = &batch;
+  state.shape = shape;
+  state.out = v8::Array::New(isolate, 0);
+  v8::Local<v8::Array> stop = v8::Array::New(isolate, 3);
+  v8::Local<v8::Value> finish_args[] = {
+      value, ctx, v8::Integer::New(isolate, 0), args[9], args[10], state.out, stop};
+  v8::Local<v8::Value> ok;
+  {
+    v8::TryCatch try_catch(isolate);
+    if (!shape->finish.Get(isolate)
+             ->Call(context, v8::Undefined(isolate), 7, finish_args)
+             .ToLocal(&ok)) {
       return ErrorFrom(try_catch, context, window_sequence_);
     }
-    auto v = FromJs(context, cell, SqlType::kAny);
-    if (ShouldStop() || isolate_->IsExecutionTerminating()) return StoppedStatus();
-    if (!v.ok()) {
-      return v.status().WithContext(What() + " column " + QuoteIdentifier((*base_row->columns)[i]));
+    if (!ok->IsTrue()) {
+      v8::Local<v8::Value> returned;
+      if (!stop->Get(context, 2).ToLocal(&returned)) {
+        return ErrorFrom(try_catch, context, window_sequence_);
+      }
+      return NotARow(context, returned);
     }
-    out.row.values.push_back(std::move(*v));
   }
+  SPROCKET_RETURN_IF_ERROR(ApplyBatch(context, state));
+  out.outcome = outcomes[0];
   return out;
 }
 
