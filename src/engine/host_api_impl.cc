@@ -28,40 +28,48 @@ Result<FunctionSlot*> HostApiImpl::Caller() {
   return slot;
 }
 
-Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql,
-                        const std::vector<Value>& params, ResultSet* out) {
+Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql, std::span<const Value> params,
+                        ResultSet* out) {
   FunctionEntry& entry = *caller->entry;
+  auto it = entry.statements.find(sql);
+  if (it != entry.statements.end() && !InUse(it->second.get())) {
+    // Checked when it was prepared, for these capabilities.
+    return Step(caller, it->second.get(), sql, params, out);
+  }
+  SPROCKET_ASSIGN_OR_RETURN(StmtPtr fresh, PrepareFor(caller, sql));
+  if (it != entry.statements.end()) {
+    // The cached one is running (the function called itself): use a private copy.
+    return Step(caller, fresh.get(), sql, params, out);
+  }
+  if (entry.statements.size() >= kMaxCachedStatements) entry.statements.clear();
+  sqlite3_stmt* stmt = fresh.get();
+  entry.statements.emplace(std::string(sql), std::move(fresh));
+  return Step(caller, stmt, sql, params, out);
+}
+
+bool HostApiImpl::InUse(sqlite3_stmt* stmt) const {
+  return sqlite3_stmt_busy(stmt) ||
+         std::find(active_.begin(), active_.end(), stmt) != active_.end();
+}
+
+Result<StmtPtr> HostApiImpl::PrepareFor(FunctionSlot* caller, std::string_view sql) {
+  security::AuthDecision refusal;
+  Status gate =
+      security::CheckGuestStatement(caller->name, caller->entry->capabilities, sql, &refusal);
+  if (!gate.ok()) {
+    if (gate.code() == StatusCode::kPermissionDenied) {
+      session_.RecordAudit("denied", Subject(caller), refusal.capability, refusal.target,
+                           refusal.message);
+    }
+    return gate;
+  }
+  return session_.PrepareChecked(sql);
+}
+
+Status HostApiImpl::Step(FunctionSlot* caller, sqlite3_stmt* stmt, std::string_view sql,
+                         std::span<const Value> params, ResultSet* out) {
   SPROCKET_RETURN_IF_ERROR(session_.CheckStack(caller->name));
   sqlite3* db = session_.db();
-  sqlite3_stmt* stmt = nullptr;
-  StmtPtr temporary;
-  auto it = entry.statements.find(sql);
-  bool in_use = it != entry.statements.end() &&
-                (sqlite3_stmt_busy(it->second.get()) ||
-                 std::find(active_.begin(), active_.end(), it->second.get()) != active_.end());
-  if (it != entry.statements.end() && !in_use) {
-    stmt = it->second.get();  // checked when it was prepared, for these capabilities
-  } else {
-    security::AuthDecision refusal;
-    Status gate = security::CheckGuestStatement(caller->name, entry.capabilities, sql, &refusal);
-    if (!gate.ok()) {
-      if (gate.code() == StatusCode::kPermissionDenied) {
-        session_.RecordAudit("denied", Subject(caller), refusal.capability, refusal.target,
-                             refusal.message);
-      }
-      return gate;
-    }
-    SPROCKET_ASSIGN_OR_RETURN(StmtPtr fresh, session_.PrepareChecked(sql));
-    if (it == entry.statements.end()) {
-      if (entry.statements.size() >= kMaxCachedStatements) entry.statements.clear();
-      stmt = fresh.get();
-      entry.statements.emplace(std::string(sql), std::move(fresh));
-    } else {
-      // The cached one is running (the function called itself): use a private copy.
-      temporary = std::move(fresh);
-      stmt = temporary.get();
-    }
-  }
   // Until it is reset, the statement is this call's, even while the triggers it fired run
   // (and may run the same SQL again).
   active_.push_back(stmt);
@@ -86,8 +94,8 @@ Status HostApiImpl::Run(FunctionSlot* caller, std::string_view sql,
     }
   }
   // What a guest's query materialises outside its sandbox is bounded too.
-  size_t budget = std::max<size_t>(static_cast<size_t>(entry.record->def.limits.max_memory_bytes),
-                                   kMinResultBudget);
+  size_t budget = std::max<size_t>(
+      static_cast<size_t>(caller->entry->record->def.limits.max_memory_bytes), kMinResultBudget);
   auto collect = [&](ResultSet* rows) -> Status {
     Status st = CollectRows(db, stmt, rows, budget);
     if (st.code() == StatusCode::kResourceExhausted &&
@@ -127,24 +135,25 @@ Result<runtime::ExecResult> HostApiImpl::Execute(std::string_view sql,
 
 Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
                                                 const std::vector<std::string>& columns,
-                                                const std::vector<std::vector<Value>>& rows) {
+                                                std::span<const Value> values) {
   SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
   if (columns.empty()) {
     return Status(StatusCode::kInvalidArgument,
                   "insert into \"" + std::string(table) + "\" needs at least one column");
   }
-  for (const std::vector<Value>& row : rows) {
-    if (row.size() != columns.size()) {
-      return Status(StatusCode::kInvalidArgument, "insert into \"" + std::string(table) +
-                                                      "\": a row has " +
-                                                      std::to_string(row.size()) + " values for " +
-                                                      std::to_string(columns.size()) + " columns");
-    }
+  if (values.size() % columns.size() != 0) {
+    return Status(StatusCode::kInvalidArgument,
+                  "insert into \"" + std::string(table) + "\": " + std::to_string(values.size()) +
+                      " values do not make rows of " + std::to_string(columns.size()) + " columns");
   }
-  // A trigger inserting one row per call (an audit log) builds the same SQL every time.
-  if (rows.size() == 1 && last_insert_.table == table && last_insert_.columns == columns) {
-    ResultSet out;
-    SPROCKET_RETURN_IF_ERROR(Run(caller, last_insert_.sql, rows[0], &out));
+  size_t rows = values.size() / columns.size();
+  ResultSet out;
+  // A trigger inserting one row per call (an audit log) runs the same statement every time:
+  // the function keeps it prepared.
+  FunctionEntry::RepeatInsert& repeat = caller->entry->repeat_insert;
+  if (rows == 1 && repeat.stmt != nullptr && !InUse(repeat.stmt.get()) && repeat.table == table &&
+      repeat.columns == columns) {
+    SPROCKET_RETURN_IF_ERROR(Step(caller, repeat.stmt.get(), repeat.sql, values, &out));
     return runtime::ExecResult{out.rows_affected, out.last_insert_rowid};
   }
   std::string head = "INSERT INTO " + QuoteIdentifier(table) + " (";
@@ -157,23 +166,27 @@ Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
   // statements as SQLite's parameter limit allows.
   size_t per_statement = std::max<size_t>(1, kMaxInsertParameters / columns.size());
   runtime::ExecResult total;
-  std::vector<Value> params;
-  for (size_t first = 0; first < rows.size(); first += per_statement) {
-    size_t count = std::min(per_statement, rows.size() - first);
+  for (size_t first = 0; first < rows; first += per_statement) {
+    size_t count = std::min(per_statement, rows - first);
     std::string sql = head;
-    params.clear();
+    int n = 0;
     for (size_t r = 0; r < count; ++r) {
       sql += r ? ", (" : "(";
       for (size_t i = 0; i < columns.size(); ++i) {
         if (i) sql += ", ";
-        params.push_back(rows[first + r][i]);
-        sql += "?" + std::to_string(params.size());
+        sql += "?" + std::to_string(++n);
       }
       sql += ")";
     }
-    if (rows.size() == 1) last_insert_ = LastInsert{std::string(table), columns, sql};
-    ResultSet out;
-    SPROCKET_RETURN_IF_ERROR(Run(caller, sql, params, &out));
+    std::span<const Value> params = values.subspan(first * columns.size(), n);
+    if (rows == 1 && !InUse(repeat.stmt.get())) {
+      SPROCKET_ASSIGN_OR_RETURN(StmtPtr stmt, PrepareFor(caller, sql));
+      repeat =
+          FunctionEntry::RepeatInsert{std::string(table), columns, std::move(sql), std::move(stmt)};
+      SPROCKET_RETURN_IF_ERROR(Step(caller, repeat.stmt.get(), repeat.sql, params, &out));
+    } else {
+      SPROCKET_RETURN_IF_ERROR(Run(caller, sql, params, &out));
+    }
     total.rows_affected += out.rows_affected;
     total.last_insert_rowid = out.last_insert_rowid;
   }

@@ -5,9 +5,11 @@
 
 #include <sqlite3.h>
 
+#include <span>
 #include <string>
 #include <vector>
 
+#include "common/sqlite_util.h"
 #include "runtime/host_api.h"
 
 namespace sprocket {
@@ -24,7 +26,7 @@ class HostApiImpl : public runtime::HostApi {
                                       const std::vector<Value>& params) override;
   Result<runtime::ExecResult> Insert(std::string_view table,
                                      const std::vector<std::string>& columns,
-                                     const std::vector<std::vector<Value>>& rows) override;
+                                     std::span<const Value> values) override;
   Status CheckSql(std::string_view sql, int* error_offset) override;
   Status Log(LogLevel level, std::string_view message) override;
   Result<int64_t> NowMicros() override;
@@ -36,19 +38,19 @@ class HostApiImpl : public runtime::HostApi {
   // The calling function; fails when no function is running (a bug).
   Result<FunctionSlot*> Caller();
   // Runs one guest statement for `caller`, collecting rows into `out`.
-  Status Run(FunctionSlot* caller, std::string_view sql, const std::vector<Value>& params,
+  Status Run(FunctionSlot* caller, std::string_view sql, std::span<const Value> params,
              ResultSet* out);
+  // `sql` prepared for `caller` once its capabilities allow it.
+  Result<StmtPtr> PrepareFor(FunctionSlot* caller, std::string_view sql);
+  // Runs `stmt` (prepared by PrepareFor from `sql`) with `params`.
+  Status Step(FunctionSlot* caller, sqlite3_stmt* stmt, std::string_view sql,
+              std::span<const Value> params, ResultSet* out);
+  // Whether `stmt` is running (reached again by a function that called itself).
+  bool InUse(sqlite3_stmt* stmt) const;
   Status DenyAmbient(FunctionSlot* caller, std::string_view what);
 
   SessionImpl& session_;
   std::vector<sqlite3_stmt*> active_;  // statements Run is using, innermost last
-  // The SQL of the latest one-row Insert, for the next one into the same columns.
-  struct LastInsert {
-    std::string table;
-    std::vector<std::string> columns;
-    std::string sql;
-  };
-  LastInsert last_insert_;
 };
 
 }  // namespace sprocket

@@ -56,7 +56,7 @@ struct StatementPlan {
 class RowLoop {
  public:
   RowLoop(TriggerEngine& engine, StatementPlan& plan, sqlite3_stmt* native,
-          const std::vector<Value>& params, ResultSet* out)
+          std::span<const Value> params, ResultSet* out)
       : engine_(engine), plan_(plan), native_(native), params_(params), out_(out) {}
 
   Status Run();
@@ -118,7 +118,7 @@ class RowLoop {
   TriggerEngine& engine_;
   StatementPlan& plan_;
   sqlite3_stmt* native_;
-  const std::vector<Value>& params_;
+  std::span<const Value> params_;
   ResultSet* out_;
   int64_t changes_ = 0;
   int64_t last_rowid_ = 0;  // last_insert_rowid() as the statement leaves it

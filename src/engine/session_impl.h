@@ -58,6 +58,14 @@ struct FunctionEntry {
   bool args_in_use = false;
   // Guest statements prepared for this function, by SQL text.
   std::unordered_map<std::string, StmtPtr, StringHash, std::equal_to<>> statements;
+  // Its latest one-row insert (HostApi::Insert), kept prepared: a trigger that logs each row
+  // inserts into the same columns every call.
+  struct RepeatInsert {
+    std::string table;
+    std::vector<std::string> columns;
+    std::string sql;
+    StmtPtr stmt;
+  } repeat_insert;
 };
 
 // What SQLite's function registration points at; outlives replacements of its entry so

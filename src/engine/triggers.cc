@@ -802,9 +802,8 @@ std::shared_ptr<StatementPlan> TriggerEngine::PlanFor(std::string_view sql) {
   return plan;
 }
 
-Status TriggerEngine::Run(std::string_view sql, sqlite3_stmt* native,
-                          const std::vector<Value>& params, ResultSet* out,
-                          const std::function<Status(ResultSet*)>& collect) {
+Status TriggerEngine::Run(std::string_view sql, sqlite3_stmt* native, std::span<const Value> params,
+                          ResultSet* out, const std::function<Status(ResultSet*)>& collect) {
   std::shared_ptr<StatementPlan> plan = PlanFor(sql);
   if (plan->table != nullptr && !plan->table->install_error.ok()) {
     return plan->table->install_error;
@@ -837,7 +836,7 @@ Status TriggerEngine::Run(std::string_view sql, sqlite3_stmt* native,
 }
 
 Status TriggerEngine::RunInner(StatementPlan& plan, sqlite3_stmt* native,
-                               const std::vector<Value>& params, ResultSet* out,
+                               std::span<const Value> params, ResultSet* out,
                                const std::function<Status(ResultSet*)>& collect) {
   TriggerTable* table = plan.table;
   const std::vector<bool>* set = plan.knows_set_columns ? &plan.set_columns : nullptr;

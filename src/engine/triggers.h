@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -127,7 +128,7 @@ class TriggerEngine {
   // Runs one statement that may change rows. `native` is the statement prepared by the
   // caller (as the user or the calling function, so the authorizer has checked it) with
   // `params` bound; `collect` runs it natively into `out` and maps its errors.
-  Status Run(std::string_view sql, sqlite3_stmt* native, const std::vector<Value>& params,
+  Status Run(std::string_view sql, sqlite3_stmt* native, std::span<const Value> params,
              ResultSet* out, const std::function<Status(ResultSet*)>& collect);
 
   // Gives the inline triggers' instances back to the pool (end of statement).
@@ -217,7 +218,7 @@ class TriggerEngine {
   // depth limit, the instance, the guest scope, and the trigger's name on errors.
   template <typename CallFn>
   Status Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t rows, CallFn&& call);
-  Status RunInner(StatementPlan& plan, sqlite3_stmt* native, const std::vector<Value>& params,
+  Status RunInner(StatementPlan& plan, sqlite3_stmt* native, std::span<const Value> params,
                   ResultSet* out, const std::function<Status(ResultSet*)>& collect);
 
   SessionImpl& session_;

@@ -10,6 +10,7 @@
 #define SPROCKET_RUNTIME_HOST_API_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,9 +43,10 @@ class HostApi {
   // (and DATABASE_READ on what it reads).
   virtual Result<ExecResult> Execute(std::string_view sql, const std::vector<Value>& params) = 0;
 
-  // Inserts `rows` (each aligned with `columns`) into `table`. Needs DATABASE_WRITE(table).
+  // Inserts the rows of `values` (row after row, each aligned with `columns`) into `table`
+  // as one statement. Needs DATABASE_WRITE(table).
   virtual Result<ExecResult> Insert(std::string_view table, const std::vector<std::string>& columns,
-                                    const std::vector<std::vector<Value>>& rows) = 0;
+                                    std::span<const Value> values) = 0;
 
   // Checks that `sql` would prepare (syntax, tables, columns) without running it and
   // without checking capabilities: how LANGUAGE sql resolves argument names and checks its

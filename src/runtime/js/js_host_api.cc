@@ -1,5 +1,7 @@
 #include "runtime/js/js_host_api.h"
 
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -128,50 +130,68 @@ void DbExecute(const Info& info) {
   SetResult(info, *r);
 }
 
-// Runs the insert of `rows` (values in the order of `columns`).
+// Runs the insert of the rows of `values` (values in the order of `columns`).
 void InsertRows(const Info& info, CallContext* call, const std::string& table,
-                const std::vector<std::string>& columns,
-                const std::vector<std::vector<Value>>& rows) {
+                const std::vector<std::string>& columns, std::span<const Value> values) {
   if (Fail(info, Self(info)->BeforeDatabase())) return;
-  auto r = call->host().Insert(table, columns, rows);
+  auto r = call->host().Insert(table, columns, values);
   if (Fail(info, r.status())) return;
   SetResult(info, *r);
 }
 
-// db.insert(table, row) as the prelude calls it: setInsertColumns(Object.keys(row)) when
-// the keys differ from the previous call's, then insertRow(table, ...Object.values(row)).
-void DbSetInsertColumns(const Info& info) {
-  std::vector<std::string>& columns = Self(info)->insert_columns();
-  columns.clear();
-  if (info.Length() < 1 || !info[0]->IsArray()) return;
-  v8::Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
-  v8::Local<v8::Array> keys = info[0].As<v8::Array>();
-  for (uint32_t i = 0; i < keys->Length(); ++i) {
-    v8::Local<v8::Value> key;
-    if (!keys->Get(context, i).ToLocal(&key)) return;
-    columns.push_back(Self(info)->KeyName(key));
+// db.insert(table, row) as the prelude calls it: setInsertTarget(table, Object.keys(row))
+// when the table or the keys differ from the previous call's, then
+// insertRow(...Object.values(row)).
+void DbSetInsertTarget(const Info& info) {
+  auto target = std::make_shared<JsInstance::InsertTarget>();
+  if (!StringArg(info, 0, "the table name", &target->table)) return;
+  if (info.Length() > 1 && info[1]->IsArray()) {
+    v8::Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
+    v8::Local<v8::Array> keys = info[1].As<v8::Array>();
+    for (uint32_t i = 0; i < keys->Length(); ++i) {
+      v8::Local<v8::Value> key;
+      if (!keys->Get(context, i).ToLocal(&key)) return;
+      target->columns.push_back(Self(info)->KeyName(key));
+    }
   }
+  Self(info)->insert_target() = std::move(target);
 }
 
+// Returns nothing when the result is in the prelude's result array (both numbers exact as
+// doubles), else [rowsAffected, lastInsertRowid].
 void DbInsertRow(const Info& info) {
+  JsInstance* self = Self(info);
   CallContext* call = Call(info);
-  std::string table;
-  if (call == nullptr || !StringArg(info, 0, "the table name", &table)) return;
-  v8::Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
-  // Copied first: converting a value may run guest code that inserts other columns.
-  std::vector<std::string> columns = Self(info)->insert_columns();
-  if (static_cast<size_t>(info.Length() - 1) != columns.size()) {
+  if (call == nullptr) return;
+  // Held: converting a value may run guest code that inserts elsewhere.
+  std::shared_ptr<const JsInstance::InsertTarget> target = self->insert_target();
+  if (target == nullptr || static_cast<size_t>(info.Length()) != target->columns.size()) {
     Fail(info, Status(StatusCode::kInternal, "insert: the row's values do not match its keys"));
     return;
   }
-  std::vector<std::vector<Value>> rows(1);
-  rows[0].reserve(columns.size());
-  for (size_t i = 0; i < columns.size(); ++i) {
-    auto value = FromJs(context, info[static_cast<int>(i) + 1], SqlType::kAny);
-    if (Fail(info, value.status().WithContext("column " + columns[i]))) return;
-    rows[0].push_back(std::move(*value));
+  v8::Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
+  std::vector<Value> row;
+  row.reserve(target->columns.size());
+  for (size_t i = 0; i < target->columns.size(); ++i) {
+    auto value = FromJs(context, info[static_cast<int>(i)], SqlType::kAny);
+    if (!value.ok()) {
+      Fail(info, value.status().WithContext("column " + target->columns[i]));
+      return;
+    }
+    row.push_back(std::move(*value));
   }
-  InsertRows(info, call, table, columns, rows);
+  if (Fail(info, self->BeforeDatabase())) return;
+  auto r = call->host().Insert(target->table, target->columns, row);
+  if (Fail(info, r.status())) return;
+  constexpr int64_t kExact = int64_t{1} << 53;
+  if (r->rows_affected < kExact && r->last_insert_rowid < kExact &&
+      r->last_insert_rowid > -kExact) {
+    double* out = self->insert_result();
+    out[0] = static_cast<double>(r->rows_affected);
+    out[1] = static_cast<double>(r->last_insert_rowid);
+    return;
+  }
+  SetResult(info, *r);
 }
 
 // db.insert(table, [rows]) (and anything else, to report what is wrong): the columns are
@@ -213,19 +233,18 @@ void DbInsertRows(const Info& info) {
     columns.push_back(ToUtf8(isolate, key));
     key_values.push_back(key);
   }
-  std::vector<std::vector<Value>> rows;
+  std::vector<Value> values;
+  values.reserve(objects.size() * columns.size());
   for (v8::Local<v8::Object> object : objects) {
-    std::vector<Value> row;
     for (size_t c = 0; c < columns.size(); ++c) {
       v8::Local<v8::Value> v;
       if (!object->Get(context, key_values[c]).ToLocal(&v)) return;
       auto value = FromJs(context, v, SqlType::kAny);
       if (Fail(info, value.status().WithContext("column " + columns[c]))) return;
-      row.push_back(std::move(*value));
+      values.push_back(std::move(*value));
     }
-    rows.push_back(std::move(row));
   }
-  InsertRows(info, call, table, columns, rows);
+  InsertRows(info, call, table, columns, values);
 }
 
 std::string LogLine(const Info& info) {
@@ -341,15 +360,15 @@ bool InstallClock(v8::Local<v8::Context> context, v8::Local<v8::External> data) 
 // db.insert and db.execute: JavaScript around the native calls, which take the row's keys
 // and values as arrays and return [rowsAffected, lastInsertRowid].
 constexpr const char kDbPrelude[] = R"js(
-(function (db, setInsertColumns, insertRow, insertRows, nativeExecute) {
+(function (db, setInsertTarget, insertRow, insertRows, nativeExecute, res) {
   'use strict';
   const keys = Object.keys, values = Object.values, isArray = Array.isArray;
   function result(r) { return { rowsAffected: r[0], lastInsertRowid: r[1] }; }
   function define(name, value) {
     Object.defineProperty(db, name, { value, writable: true, enumerable: true, configurable: true });
   }
-  // The columns the native side holds: set again only when a row's keys differ.
-  let columns = [];
+  // The table and columns the native side holds: set again only when they differ.
+  let target = null, columns = [];
   define('insert', function insert(table, rows) {
     if (rows === null || typeof rows !== 'object' || isArray(rows)) {
       return result(insertRows(table, rows));
@@ -359,11 +378,14 @@ constexpr const char kDbPrelude[] = R"js(
     const v = values(rows);
     let same = k.length === columns.length;
     for (let i = 0; same && i < k.length; i++) same = k[i] === columns[i];
-    if (!same) {
-      setInsertColumns(k);
+    if (!same || table !== target) {
+      target = null;  // until the native side holds the new one
+      setInsertTarget(table, k);
+      target = table;
       columns = k;
     }
-    return result(insertRow(table, ...v));
+    const r = insertRow(...v);
+    return r === undefined ? { rowsAffected: res[0], lastInsertRowid: res[1] } : result(r);
   });
   define('execute', function execute(sql, params) { return result(nativeExecute(sql, params)); });
 })
@@ -375,11 +397,11 @@ bool InstallDb(v8::Local<v8::Context> context, v8::Local<v8::Object> db,
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> prelude;
-  v8::Local<v8::Function> set_columns, insert_row, insert_rows, execute;
+  v8::Local<v8::Function> set_target, insert_row, insert_rows, execute;
   if (!v8::Script::Compile(context, StringOrEmpty(isolate, kDbPrelude)).ToLocal(&script) ||
       !script->Run(context).ToLocal(&prelude) || !prelude->IsFunction() ||
-      !v8::Function::New(context, DbSetInsertColumns, data, 0, v8::ConstructorBehavior::kThrow)
-           .ToLocal(&set_columns) ||
+      !v8::Function::New(context, DbSetInsertTarget, data, 0, v8::ConstructorBehavior::kThrow)
+           .ToLocal(&set_target) ||
       !v8::Function::New(context, DbInsertRow, data, 0, v8::ConstructorBehavior::kThrow)
            .ToLocal(&insert_row) ||
       !v8::Function::New(context, DbInsertRows, data, 0, v8::ConstructorBehavior::kThrow)
@@ -388,10 +410,16 @@ bool InstallDb(v8::Local<v8::Context> context, v8::Local<v8::Object> db,
            .ToLocal(&execute)) {
     return false;
   }
-  v8::Local<v8::Value> args[] = {db, set_columns, insert_row, insert_rows, execute};
+  // The result of a one-row insert, written by DbInsertRow.
+  auto* self = static_cast<JsInstance*>(data->Value());
+  std::shared_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(
+      self->insert_result(), 2 * sizeof(double), v8::BackingStore::EmptyDeleter, nullptr);
+  v8::Local<v8::Float64Array> result =
+      v8::Float64Array::New(v8::ArrayBuffer::New(isolate, std::move(store)), 0, 2);
+  v8::Local<v8::Value> args[] = {db, set_target, insert_row, insert_rows, execute, result};
   v8::Local<v8::Value> ignored;
   return prelude.As<v8::Function>()
-      ->Call(context, v8::Undefined(isolate), 5, args)
+      ->Call(context, v8::Undefined(isolate), 6, args)
       .ToLocal(&ignored);
 }
 

@@ -50,8 +50,14 @@ class JsInstance : public Instance {
   // A property name as UTF-8. Names seen before are remembered (property names are
   // internalized strings: the same name is the same string object).
   std::string KeyName(v8::Local<v8::Value> key);
-  // The columns of db.insert's one-row form (see the db prelude in js_host_api.cc).
-  std::vector<std::string>& insert_columns() { return insert_columns_; }
+  // The table and columns of db.insert's one-row form (see the db prelude in
+  // js_host_api.cc), and where its result is written.
+  struct InsertTarget {
+    std::string table;
+    std::vector<std::string> columns;
+  };
+  std::shared_ptr<const InsertTarget>& insert_target() { return insert_target_; }
+  double* insert_result() { return insert_result_.get(); }
   bool healthy() const override { return !broken_; }
 
   // The call in progress (host API callbacks act for it), or nullptr.
@@ -185,7 +191,8 @@ class JsInstance : public Instance {
   v8::Global<v8::Uint32Array> progress_array_;
   BatchState* batch_ = nullptr;
   std::vector<std::pair<v8::Global<v8::Value>, std::string>> key_names_;
-  std::vector<std::string> insert_columns_;
+  std::shared_ptr<const InsertTarget> insert_target_;
+  std::unique_ptr<double[]> insert_result_ = std::make_unique<double[]>(2);
   CallContext* current_ = nullptr;
   int depth_ = 0;  // nested calls of this instance on the stack
   int window_depth_ = 0;

@@ -15,7 +15,7 @@ class FakeHost : public HostApi {
     return Denied();
   }
   Result<ExecResult> Insert(std::string_view, const std::vector<std::string>&,
-                            const std::vector<std::vector<Value>>&) override {
+                            std::span<const Value>) override {
     return Denied();
   }
   Status CheckSql(std::string_view, int*) override { return Status::Ok(); }

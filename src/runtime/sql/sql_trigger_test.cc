@@ -20,7 +20,7 @@ class DirectHost : public HostApi {
     return ExecResult{r.rows_affected, r.last_insert_rowid};
   }
   Result<ExecResult> Insert(std::string_view, const std::vector<std::string>&,
-                            const std::vector<std::vector<Value>>&) override {
+                            std::span<const Value>) override {
     return Status(StatusCode::kNotSupported, "not here");
   }
   Status CheckSql(std::string_view sql, int*) override { return PrepareOne(db_, sql).status(); }
