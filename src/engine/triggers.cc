@@ -90,7 +90,7 @@ int TriggerTable::ColumnIndex(std::string_view column) const {
 TriggerEngine::TriggerEngine(SessionImpl& session) : session_(session) {}
 
 TriggerEngine::~TriggerEngine() {
-  plans_.clear();
+  ClearPlans();
   for (auto& t : triggers_) t->when_stmt.reset();
 }
 
@@ -129,7 +129,7 @@ void TriggerEngine::ReleaseInstances() {
 
 Status TriggerEngine::Apply(const catalog::CatalogSnapshot& snapshot) {
   ReleaseInstances();
-  plans_.clear();
+  ClearPlans();
   hooks_.clear();
   tables_.clear();
   triggers_.clear();
@@ -381,7 +381,7 @@ Status TriggerEngine::Refresh() {
       if (index >= 0) t->update_of.push_back(index);
     }
   }
-  plans_.clear();
+  ClearPlans();
   std::vector<TempTrigger> desired = DesiredTempTriggers();
   bool same = desired.size() == installed_.size();
   for (size_t i = 0; same && i < desired.size(); ++i) same = desired[i].sql == installed_[i];
@@ -729,8 +729,16 @@ Status TriggerEngine::FireQueued(Frame& frame) {
 // --- running statements ---------------------------------------------------------------
 
 std::shared_ptr<StatementPlan> TriggerEngine::PlanFor(std::string_view sql) {
+  // A statement run for each row (an audit insert) alternates with the one it runs for:
+  // the last few are found without hashing their text.
+  for (const RecentPlan& r : recent_plans_) {
+    if (r.sql.size() == sql.size() && r.sql == sql) return r.plan;
+  }
   auto it = plans_.find(sql);
-  if (it != plans_.end()) return it->second;
+  if (it != plans_.end()) {
+    RememberPlan(it->first, it->second);
+    return it->second;
+  }
   auto plan = std::make_shared<StatementPlan>();
   std::optional<sql::DmlTarget> target = sql::PeekDmlTarget(sql);
   if (target && (target->schema.empty() || EqualsIgnoreCase(target->schema, "main"))) {
@@ -802,8 +810,18 @@ std::shared_ptr<StatementPlan> TriggerEngine::PlanFor(std::string_view sql) {
   return plan;
 }
 
+void TriggerEngine::ClearPlans() {
+  plans_.clear();
+  for (RecentPlan& r : recent_plans_) r = RecentPlan();
+}
+
+void TriggerEngine::RememberPlan(std::string_view sql, const std::shared_ptr<StatementPlan>& plan) {
+  recent_plans_[next_recent_] = RecentPlan{sql, plan};
+  next_recent_ = (next_recent_ + 1) % recent_plans_.size();
+}
+
 Status TriggerEngine::Run(std::string_view sql, sqlite3_stmt* native, std::span<const Value> params,
-                          ResultSet* out, const std::function<Status(ResultSet*)>& collect) {
+                          ResultSet* out, FunctionRef<Status(ResultSet*)> collect) {
   std::shared_ptr<StatementPlan> plan = PlanFor(sql);
   if (plan->table != nullptr && !plan->table->install_error.ok()) {
     return plan->table->install_error;
@@ -837,7 +855,7 @@ Status TriggerEngine::Run(std::string_view sql, sqlite3_stmt* native, std::span<
 
 Status TriggerEngine::RunInner(StatementPlan& plan, sqlite3_stmt* native,
                                std::span<const Value> params, ResultSet* out,
-                               const std::function<Status(ResultSet*)>& collect) {
+                               FunctionRef<Status(ResultSet*)> collect) {
   TriggerTable* table = plan.table;
   const std::vector<bool>* set = plan.knows_set_columns ? &plan.set_columns : nullptr;
   if (table != nullptr) {

@@ -22,6 +22,7 @@
 
 #include <sqlite3.h>
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -33,6 +34,7 @@
 #include <vector>
 
 #include "catalog/records.h"
+#include "common/function_ref.h"
 #include "common/sqlite_util.h"
 #include "common/strings.h"
 #include "runtime/runtime.h"
@@ -129,7 +131,7 @@ class TriggerEngine {
   // caller (as the user or the calling function, so the authorizer has checked it) with
   // `params` bound; `collect` runs it natively into `out` and maps its errors.
   Status Run(std::string_view sql, sqlite3_stmt* native, std::span<const Value> params,
-             ResultSet* out, const std::function<Status(ResultSet*)>& collect);
+             ResultSet* out, FunctionRef<Status(ResultSet*)> collect);
 
   // Gives the inline triggers' instances back to the pool (end of statement).
   void ReleaseInstances();
@@ -211,6 +213,8 @@ class TriggerEngine {
   // The TEMP triggers the current triggers and table shapes need (rebuilds hooks_).
   std::vector<TempTrigger> DesiredTempTriggers();
   Status InstallTempTriggers(const std::vector<TempTrigger>& wanted);
+  void ClearPlans();
+  void RememberPlan(std::string_view sql, const std::shared_ptr<StatementPlan>& plan);
   std::shared_ptr<StatementPlan> PlanFor(std::string_view sql);
   Status FireQueued(Frame& frame);
   Capture* CaptureFor(Frame& frame, TriggerTable* table, sql::DmlOp op);
@@ -219,7 +223,7 @@ class TriggerEngine {
   template <typename CallFn>
   Status Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t rows, CallFn&& call);
   Status RunInner(StatementPlan& plan, sqlite3_stmt* native, std::span<const Value> params,
-                  ResultSet* out, const std::function<Status(ResultSet*)>& collect);
+                  ResultSet* out, FunctionRef<Status(ResultSet*)> collect);
 
   SessionImpl& session_;
   const catalog::CatalogSnapshot* snapshot_ = nullptr;
@@ -236,6 +240,13 @@ class TriggerEngine {
   // By statement text; searched with the string_view a statement arrives as.
   std::unordered_map<std::string, std::shared_ptr<StatementPlan>, StringHash, std::equal_to<>>
       plans_;
+  // The plans found last (their text is a key of plans_), checked before hashing.
+  struct RecentPlan {
+    std::string_view sql;
+    std::shared_ptr<StatementPlan> plan;
+  };
+  std::array<RecentPlan, 2> recent_plans_;
+  size_t next_recent_ = 0;
   struct ChangesOverride {
     int64_t changes = 0;
     int64_t total = 0;  // sqlite3_total_changes64 when it was set

@@ -112,6 +112,13 @@ std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
 
 v8::MaybeLocal<v8::String> NewString(v8::Isolate* isolate, std::string_view text) {
   if (text.size() > static_cast<size_t>(v8::String::kMaxLength)) return {};
+  // ASCII is copied as it is (V8 would otherwise decode it as UTF-8 first).
+  bool ascii = true;
+  for (char c : text) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (ascii) {
+    return v8::String::NewFromOneByte(isolate, reinterpret_cast<const uint8_t*>(text.data()),
+                                      v8::NewStringType::kNormal, static_cast<int>(text.size()));
+  }
   return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
                                  static_cast<int>(text.size()));
 }
