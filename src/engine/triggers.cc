@@ -414,35 +414,33 @@ void TriggerEngine::OnRow(int argc, sqlite3_value** argv) {
   int total = hook.ncols * ((hook.has_old ? 1 : 0) + (hook.has_new ? 1 : 0));
   RowEvent& e = frame.partial;
   if (offset == 0) {
+    // An event left unfinished (a statement interrupted between its chunks) is dropped.
+    if (frame.partial_filled >= 0) frame.values.resize(e.at);
     e.hook = static_cast<int>(k);
-    e.old_row.columns = hook.table->columns;
-    e.new_row.columns = hook.table->columns;
-    e.old_row.values.clear();
-    e.new_row.values.clear();
-    if (hook.has_old) e.old_row.values.reserve(hook.ncols);
-    if (hook.has_new) e.new_row.values.reserve(hook.ncols);
+    e.at = frame.values.size();
     frame.partial_filled = 0;
   } else if (frame.partial_filled != offset || e.hook != k) {
     return;
   }
-  for (int i = 2; i < argc; ++i) {
-    int at = frame.partial_filled++;
-    Value v = ValueFromSqlite(argv[i]);
-    if (hook.has_old && at < hook.ncols) {
-      e.old_row.values.push_back(std::move(v));
-    } else {
-      e.new_row.values.push_back(std::move(v));
-    }
-  }
+  for (int i = 2; i < argc; ++i) frame.values.push_back(ValueFromSqlite(argv[i]));
+  frame.partial_filled += argc - 2;
   if (frame.partial_filled < total) return;
   frame.partial_filled = -1;
   if (hook.capture) {
     Capture* c = CaptureFor(frame, hook.table, hook.op);
-    if (hook.has_old) c->old_rows.push_back(e.old_row);
-    if (hook.has_new) c->new_rows.push_back(e.new_row);
+    auto first = frame.values.begin() + static_cast<ptrdiff_t>(e.at);
+    auto row = [&](ptrdiff_t from) {
+      return runtime::RowData{hook.table->columns,
+                              std::vector<Value>(first + from, first + from + hook.ncols)};
+    };
+    if (hook.has_old) c->old_rows.push_back(row(0));
+    if (hook.has_new) c->new_rows.push_back(row(hook.has_old ? hook.ncols : 0));
   }
-  if (!hook.after->empty()) frame.events.push_back(std::move(e));
-  e = RowEvent();
+  if (!hook.after->empty()) {
+    frame.events.push_back(e);
+  } else {
+    frame.values.resize(e.at);
+  }
 }
 
 TriggerEngine::Capture* TriggerEngine::CaptureFor(Frame& frame, TriggerTable* table,
@@ -673,9 +671,23 @@ Status TriggerEngine::FireStatementTriggers(TriggerTable& table, sql::DmlOp op, 
 Status TriggerEngine::FireQueued(Frame& frame) {
   constexpr size_t kBatchRows = 256;
   std::vector<bool> changed;
+  // The rows handed to the triggers: their buffers are reused from event to event.
   std::vector<runtime::RowData> new_rows, old_rows;
+  // Moves the values of `e` into new_rows[slot] / old_rows[slot].
+  auto take = [&](const RowEvent& e, const Hook& hook, size_t slot) {
+    auto fill = [&](std::vector<runtime::RowData>& rows, size_t from) {
+      if (rows.size() <= slot) rows.resize(slot + 1);
+      runtime::RowData& r = rows[slot];
+      if (r.columns != hook.table->columns) r.columns = hook.table->columns;
+      auto first = std::make_move_iterator(frame.values.begin() + static_cast<ptrdiff_t>(from));
+      r.values.assign(first, first + hook.ncols);
+    };
+    if (hook.has_old) fill(old_rows, e.at);
+    if (hook.has_new) fill(new_rows, e.at + (hook.has_old ? hook.ncols : 0));
+  };
   for (size_t i = 0; i < frame.events.size();) {
-    RowEvent& e = frame.events[i];
+    // Copied: the triggers called below may queue more events in this frame.
+    const RowEvent e = frame.events[i];
     const Hook& hook = hooks_[e.hook];
     // UPDATE OF looks at the statement's SET list; for rows SQLite changed on its own
     // (FOREIGN KEY actions), at the columns whose values changed.
@@ -686,9 +698,11 @@ Status TriggerEngine::FireQueued(Frame& frame) {
       if (plan != nullptr && plan->table == hook.table && plan->knows_set_columns) {
         set_columns = &plan->set_columns;
       } else {
-        changed.assign(e.new_row.values.size(), false);
-        for (size_t c = 0; c < changed.size() && c < e.old_row.values.size(); ++c) {
-          changed[c] = !(e.new_row.values[c] == e.old_row.values[c]);
+        const Value* old_values = &frame.values[e.at];
+        const Value* new_values = old_values + hook.ncols;
+        changed.assign(static_cast<size_t>(hook.ncols), false);
+        for (size_t c = 0; c < changed.size(); ++c) {
+          changed[c] = !(new_values[c] == old_values[c]);
         }
         set_columns = &changed;
         same_columns = false;
@@ -702,23 +716,21 @@ Status TriggerEngine::FireQueued(Frame& frame) {
              frame.events[end].hook == e.hook) {
         ++end;
       }
-      new_rows.clear();
-      old_rows.clear();
-      for (size_t k = i; k < end; ++k) {
-        if (hook.has_new) new_rows.push_back(std::move(frame.events[k].new_row));
-        if (hook.has_old) old_rows.push_back(std::move(frame.events[k].old_row));
-      }
+      for (size_t k = i; k < end; ++k) take(frame.events[k], hook, k - i);
       runtime::TriggerBatch batch;
-      batch.new_rows = std::span<runtime::RowData>(new_rows);
-      batch.old_rows = std::span<const runtime::RowData>(old_rows);
       batch.size = end - i;
+      if (hook.has_new) batch.new_rows = std::span<runtime::RowData>(new_rows.data(), batch.size);
+      if (hook.has_old) {
+        batch.old_rows = std::span<const runtime::RowData>(old_rows.data(), batch.size);
+      }
       SPROCKET_RETURN_IF_ERROR(FireRowBatch(*single, hook.op, "AFTER", batch));
       i = end;
       continue;
     }
+    take(e, hook, 0);
     SPROCKET_RETURN_IF_ERROR(FireRowTriggers(*hook.after, hook.op, "AFTER",
-                                             hook.has_new ? &e.new_row : nullptr,
-                                             hook.has_old ? &e.old_row : nullptr, set_columns,
+                                             hook.has_new ? &new_rows[0] : nullptr,
+                                             hook.has_old ? &old_rows[0] : nullptr, set_columns,
                                              /*apply_results=*/false)
                                  .status());
     ++i;
@@ -833,6 +845,7 @@ Status TriggerEngine::Run(std::string_view sql, sqlite3_stmt* native, std::span<
   if (frames_.size() <= depth_) frames_.push_back(std::make_unique<Frame>());
   Frame& frame = *frames_[depth_];
   frame.events.clear();
+  frame.values.clear();
   frame.captures.clear();
   frame.partial_filled = -1;
   frame.plan = plan.get();
@@ -841,6 +854,8 @@ Status TriggerEngine::Run(std::string_view sql, sqlite3_stmt* native, std::span<
   Status st = RunInner(*plan, native, params, out, collect);
   --depth_;
   frame.events.clear();
+  frame.values.clear();
+  if (frame.values.capacity() > kKeptEventValues) std::vector<Value>().swap(frame.values);
   frame.captures.clear();
   frame.plan = nullptr;
   if (depth_ == 0) nested_error_.reset();

@@ -99,16 +99,20 @@ struct TriggerTable {
   int ColumnIndex(std::string_view column) const;  // -1 when absent
 };
 
-// An AFTER ROW event or a captured transition row.
+// An AFTER ROW event queued in a frame. Its values are in the frame's value buffer from
+// `at` on: OLD's columns (when the hook has OLD), then NEW's.
 struct RowEvent {
   int hook = 0;
-  runtime::RowData old_row;
-  runtime::RowData new_row;
+  size_t at = 0;
 };
 
 class TriggerEngine {
  public:
   static constexpr int kMaxDepth = 32;
+  // A frame's event value buffer keeps its memory between statements up to this many
+  // values (32 MiB): a session running large statements does not fault its pages in again
+  // for each one.
+  static constexpr size_t kKeptEventValues = (size_t{32} << 20) / sizeof(Value);
 
   explicit TriggerEngine(SessionImpl& session);
   ~TriggerEngine();
@@ -194,6 +198,9 @@ class TriggerEngine {
   };
   struct Frame {
     std::vector<RowEvent> events;
+    // The events' values, one buffer for the statement (no allocation per row). Its memory
+    // is kept for the next statement up to kKeptEventValues values.
+    std::vector<Value> values;
     std::vector<Capture> captures;
     RowEvent partial;  // an event whose values arrive in several calls (wide tables)
     int partial_filled = -1;
