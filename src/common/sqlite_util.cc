@@ -138,6 +138,13 @@ Value ValueFromSqlite(sqlite3_value* value) {
   }
 }
 
+Value ValueFromSqliteUtf8(sqlite3_value* value) {
+  if (sqlite3_value_type(value) != SQLITE_TEXT) return ValueFromSqlite(value);
+  // sqlite3_value_blob gives a text value's bytes in its encoding, unterminated.
+  const char* p = static_cast<const char*>(sqlite3_value_blob(value));
+  return Value(std::string(p ? p : "", static_cast<size_t>(sqlite3_value_bytes(value))));
+}
+
 size_t ValueBytes(const Value& value) {
   switch (value.type()) {
     case ValueType::kText:

@@ -42,6 +42,10 @@ void ResultValue(sqlite3_context* ctx, const Value& value);
 
 // A value passed to a user-defined function.
 Value ValueFromSqlite(sqlite3_value* value);
+// The same for a value whose text is known to be UTF-8 (a function's argument registered
+// as SQLITE_UTF8, a record of a UTF-8 database): its bytes are read as they are, without
+// SQLite copying them to add a terminator.
+Value ValueFromSqliteUtf8(sqlite3_value* value);
 
 // Runs `sql` (one statement, params bound by index) to completion, collecting rows.
 Result<ResultSet> RunStatement(sqlite3* db, std::string_view sql,

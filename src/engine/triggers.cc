@@ -90,6 +90,7 @@ int TriggerTable::ColumnIndex(std::string_view column) const {
 TriggerEngine::TriggerEngine(SessionImpl& session) : session_(session) {}
 
 TriggerEngine::~TriggerEngine() {
+  if (session_.db() != nullptr) sqlite3_preupdate_hook(session_.db(), nullptr, nullptr);
   ClearPlans();
   for (auto& t : triggers_) t->when_stmt.reset();
 }
@@ -131,6 +132,7 @@ Status TriggerEngine::Apply(const catalog::CatalogSnapshot& snapshot) {
   ReleaseInstances();
   ClearPlans();
   hooks_.clear();
+  preupdate_tables_.clear();
   tables_.clear();
   triggers_.clear();
   snapshot_ = &snapshot;
@@ -252,8 +254,16 @@ Status TriggerEngine::LoadShape(TriggerTable& table) {
   return Status::Ok();
 }
 
+bool TriggerEngine::UsesPreUpdate(const TriggerTable& table) {
+  // SQLite's pre-update values are the stored record's: rowid tables whose columns are all
+  // stored (a generated column's value is not in it).
+  return !table.is_view && !table.key.empty() &&
+         std::find(table.generated.begin(), table.generated.end(), true) == table.generated.end();
+}
+
 std::vector<TriggerEngine::TempTrigger> TriggerEngine::DesiredTempTriggers() {
   hooks_.clear();
+  preupdate_tables_.clear();
   std::vector<TempTrigger> out;
   for (auto& [key, table] : tables_) {
     if (!table->exists) continue;
@@ -287,6 +297,13 @@ std::vector<TriggerEngine::TempTrigger> TriggerEngine::DesiredTempTriggers() {
       hook.after = &after;
       int k = static_cast<int>(hooks_.size());
       hooks_.push_back(hook);
+      if (UsesPreUpdate(*table)) {
+        if (preupdate_tables_.empty() || preupdate_tables_.back().name != table->name) {
+          preupdate_tables_.push_back(PreUpdateTable{table->name});
+        }
+        preupdate_tables_.back().hooks[OpIndex(op)] = k;
+        continue;
+      }
       // One TEMP trigger per table and event, so that the rows arrive in order, one call
       // (or one call per 100 columns) each; the triggers' WHEN and UPDATE OF are applied
       // when the events fire. When every AFTER UPDATE trigger lists columns, SQLite skips
@@ -383,6 +400,14 @@ Status TriggerEngine::Refresh() {
   }
   ClearPlans();
   std::vector<TempTrigger> desired = DesiredTempTriggers();
+  if (!preupdate_tables_.empty()) {
+    // The pre-update values are the records' own, in the database's encoding.
+    SPROCKET_ASSIGN_OR_RETURN(ResultSet encoding, RunStatement(db(), "PRAGMA encoding"));
+    utf8_ = !encoding.rows.empty() && encoding.rows[0][0].type() == ValueType::kText &&
+            encoding.rows[0][0].text() == "UTF-8";
+  }
+  sqlite3_preupdate_hook(db(), preupdate_tables_.empty() ? nullptr : &TriggerEngine::PreUpdate,
+                         this);
   bool same = desired.size() == installed_.size();
   for (size_t i = 0; same && i < desired.size(); ++i) same = desired[i].sql == installed_[i];
   if (same) {
@@ -422,13 +447,56 @@ void TriggerEngine::OnRow(int argc, sqlite3_value** argv) {
   } else if (frame.partial_filled != offset || e.hook != k) {
     return;
   }
-  for (int i = 2; i < argc; ++i) frame.values.push_back(ValueFromSqlite(argv[i]));
+  for (int i = 2; i < argc; ++i) frame.values.push_back(ValueFromSqliteUtf8(argv[i]));
   frame.partial_filled += argc - 2;
   if (frame.partial_filled < total) return;
   frame.partial_filled = -1;
+  FinishEvent(frame, static_cast<int>(k), e.at);
+}
+
+void TriggerEngine::PreUpdate(void* self, sqlite3*, int op, const char* db_name, const char* table,
+                              sqlite3_int64, sqlite3_int64) {
+  static_cast<TriggerEngine*>(self)->OnPreUpdate(op, db_name, table);
+}
+
+void TriggerEngine::OnPreUpdate(int op, const char* db_name, const char* table) {
+  if (depth_ == 0 || sqlite3_stricmp(db_name, "main") != 0) return;
+  sql::DmlOp dml = op == SQLITE_INSERT   ? sql::DmlOp::kInsert
+                   : op == SQLITE_UPDATE ? sql::DmlOp::kUpdate
+                                         : sql::DmlOp::kDelete;
+  int k = -1;
+  for (const PreUpdateTable& t : preupdate_tables_) {
+    if (sqlite3_stricmp(t.name.c_str(), table) == 0) {
+      k = t.hooks[OpIndex(dml)];
+      break;
+    }
+  }
+  if (k < 0) return;
+  const Hook& hook = hooks_[k];
+  Frame& frame = *frames_[depth_ - 1];
+  size_t at = frame.values.size();
+  sqlite3* handle = db();
+  for (int side = 0; side < 2; ++side) {
+    if (side == 0 ? !hook.has_old : !hook.has_new) continue;
+    for (int c = 0; c < hook.ncols; ++c) {
+      sqlite3_value* v = nullptr;
+      int rc =
+          side == 0 ? sqlite3_preupdate_old(handle, c, &v) : sqlite3_preupdate_new(handle, c, &v);
+      if (rc != SQLITE_OK || v == nullptr) {
+        frame.values.emplace_back();
+      } else {
+        frame.values.push_back(utf8_ ? ValueFromSqliteUtf8(v) : ValueFromSqlite(v));
+      }
+    }
+  }
+  FinishEvent(frame, k, at);
+}
+
+void TriggerEngine::FinishEvent(Frame& frame, int k, size_t at) {
+  const Hook& hook = hooks_[k];
   if (hook.capture) {
     Capture* c = CaptureFor(frame, hook.table, hook.op);
-    auto first = frame.values.begin() + static_cast<ptrdiff_t>(e.at);
+    auto first = frame.values.begin() + static_cast<ptrdiff_t>(at);
     auto row = [&](ptrdiff_t from) {
       return runtime::RowData{hook.table->columns,
                               std::vector<Value>(first + from, first + from + hook.ncols)};
@@ -437,9 +505,9 @@ void TriggerEngine::OnRow(int argc, sqlite3_value** argv) {
     if (hook.has_new) c->new_rows.push_back(row(hook.has_old ? hook.ncols : 0));
   }
   if (!hook.after->empty()) {
-    frame.events.push_back(e);
+    frame.events.push_back(RowEvent{k, at});
   } else {
-    frame.values.resize(e.at);
+    frame.values.resize(at);
   }
 }
 

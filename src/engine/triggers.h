@@ -190,6 +190,12 @@ class TriggerEngine {
     bool has_old = false;
     bool has_new = false;
   };
+  // The hooks of a table whose rows come from SQLite's pre-update hook rather than a TEMP
+  // trigger (rowid tables without generated columns: cheaper per row), by OpIndex.
+  struct PreUpdateTable {
+    std::string name;
+    int hooks[3] = {-1, -1, -1};
+  };
   struct Capture {
     TriggerTable* table = nullptr;
     sql::DmlOp op = sql::DmlOp::kInsert;
@@ -209,8 +215,15 @@ class TriggerEngine {
   friend class RowLoop;
 
   static void RowFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv);
+  static void PreUpdate(void* self, sqlite3* db, int op, const char* db_name, const char* table,
+                        sqlite3_int64 old_key, sqlite3_int64 new_key);
+  void OnPreUpdate(int op, const char* db_name, const char* table);
+  // Ends the event of hook `k` whose values were appended to the frame from `at` on.
+  void FinishEvent(Frame& frame, int k, size_t at);
   static void ChangesFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv);
   void OnRow(int argc, sqlite3_value** argv);
+  // Whether the rows of `table` can come from the pre-update hook.
+  static bool UsesPreUpdate(const TriggerTable& table);
 
   Status LoadShape(TriggerTable& table);
   struct TempTrigger {
@@ -237,6 +250,8 @@ class TriggerEngine {
   std::vector<std::unique_ptr<TriggerSlot>> triggers_;
   std::map<std::string, std::unique_ptr<TriggerTable>> tables_;  // by lower-case name
   std::vector<Hook> hooks_;
+  std::vector<PreUpdateTable> preupdate_tables_;
+  bool utf8_ = false;  // the database's text is UTF-8 (checked when hooks are installed)
   std::vector<std::string> installed_;  // TEMP trigger SQL as installed
   bool stale_ = true;
   std::vector<std::unique_ptr<Frame>> frames_;  // by depth; kept between statements
