@@ -1,5 +1,6 @@
 #include "runtime/js/js_host_api.h"
 
+#include <array>
 #include <memory>
 #include <span>
 #include <string>
@@ -170,15 +171,20 @@ void DbInsertRow(const Info& info) {
     return;
   }
   v8::Local<v8::Context> context = info.GetIsolate()->GetCurrentContext();
-  std::vector<Value> row;
-  row.reserve(target->columns.size());
-  for (size_t i = 0; i < target->columns.size(); ++i) {
+  // A row of a few columns (the usual audit row) is converted without an allocation.
+  constexpr size_t kInline = 8;
+  size_t n = target->columns.size();
+  std::array<Value, kInline> inline_row;
+  std::vector<Value> long_row(n > kInline ? n : 0);
+  std::span<Value> row =
+      n > kInline ? std::span<Value>(long_row) : std::span<Value>(inline_row.data(), n);
+  for (size_t i = 0; i < n; ++i) {
     auto value = FromJs(context, info[static_cast<int>(i)], SqlType::kAny);
     if (!value.ok()) {
       Fail(info, value.status().WithContext("column " + target->columns[i]));
       return;
     }
-    row.push_back(std::move(*value));
+    row[i] = std::move(*value);
   }
   if (Fail(info, self->BeforeDatabase())) return;
   auto r = call->host().Insert(target->table, target->columns, row);
