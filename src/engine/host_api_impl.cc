@@ -113,8 +113,9 @@ Status HostApiImpl::Step(FunctionSlot* caller, sqlite3_stmt* stmt, std::string_v
     triggers.ClearChangesOverride();
     st = triggers.active() ? triggers.Run(sql, stmt, params, out, collect) : collect(out);
   }
+  // The bindings are left (pointing at values now gone): every run binds all parameters
+  // before it steps, and nothing reads them in between.
   sqlite3_reset(stmt);
-  sqlite3_clear_bindings(stmt);
   return st;
 }
 

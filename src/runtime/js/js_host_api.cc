@@ -390,7 +390,20 @@ constexpr const char kDbPrelude[] = R"js(
       target = table;
       columns = k;
     }
-    const r = insertRow(...v);
+    // A call with a fixed number of arguments is one the optimizing compiler can make
+    // straight into the native function; a spread call is not.
+    let r;
+    switch (v.length) {
+      case 1: r = insertRow(v[0]); break;
+      case 2: r = insertRow(v[0], v[1]); break;
+      case 3: r = insertRow(v[0], v[1], v[2]); break;
+      case 4: r = insertRow(v[0], v[1], v[2], v[3]); break;
+      case 5: r = insertRow(v[0], v[1], v[2], v[3], v[4]); break;
+      case 6: r = insertRow(v[0], v[1], v[2], v[3], v[4], v[5]); break;
+      case 7: r = insertRow(v[0], v[1], v[2], v[3], v[4], v[5], v[6]); break;
+      case 8: r = insertRow(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]); break;
+      default: r = insertRow(...v);
+    }
     return r === undefined ? { rowsAffected: res[0], lastInsertRowid: res[1] } : result(r);
   });
   define('execute', function execute(sql, params) { return result(nativeExecute(sql, params)); });
