@@ -425,6 +425,34 @@ Status TriggerEngine::Refresh() {
 
 // --- capturing rows -------------------------------------------------------------------
 
+namespace {
+
+// Appends `v` to `out`, constructed in place. `utf8`: its text is UTF-8 (read unterminated,
+// without SQLite copying it).
+void AppendValue(std::vector<Value>& out, sqlite3_value* v, bool utf8) {
+  switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER:
+      out.emplace_back(static_cast<int64_t>(sqlite3_value_int64(v)));
+      return;
+    case SQLITE_FLOAT:
+      out.emplace_back(sqlite3_value_double(v));
+      return;
+    case SQLITE_TEXT: {
+      const void* p = utf8 ? sqlite3_value_blob(v) : sqlite3_value_text(v);
+      out.emplace_back(std::string_view(p != nullptr ? static_cast<const char*>(p) : "",
+                                        static_cast<size_t>(sqlite3_value_bytes(v))));
+      return;
+    }
+    case SQLITE_BLOB:
+      out.push_back(ValueFromSqlite(v));
+      return;
+    default:
+      out.emplace_back();
+  }
+}
+
+}  // namespace
+
 void TriggerEngine::RowFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   static_cast<TriggerEngine*>(sqlite3_user_data(ctx))->OnRow(argc, argv);
 }
@@ -447,7 +475,8 @@ void TriggerEngine::OnRow(int argc, sqlite3_value** argv) {
   } else if (frame.partial_filled != offset || e.hook != k) {
     return;
   }
-  for (int i = 2; i < argc; ++i) frame.values.push_back(ValueFromSqliteUtf8(argv[i]));
+  // _sprocket_row is registered as SQLITE_UTF8: its arguments' text is UTF-8.
+  for (int i = 2; i < argc; ++i) AppendValue(frame.values, argv[i], /*utf8=*/true);
   frame.partial_filled += argc - 2;
   if (frame.partial_filled < total) return;
   frame.partial_filled = -1;
@@ -485,7 +514,7 @@ void TriggerEngine::OnPreUpdate(int op, const char* db_name, const char* table) 
       if (rc != SQLITE_OK || v == nullptr) {
         frame.values.emplace_back();
       } else {
-        frame.values.push_back(utf8_ ? ValueFromSqliteUtf8(v) : ValueFromSqlite(v));
+        AppendValue(frame.values, v, utf8_);
       }
     }
   }
