@@ -67,7 +67,7 @@ Result<StmtPtr> HostApiImpl::PrepareFor(FunctionSlot* caller, std::string_view s
 }
 
 Status HostApiImpl::Step(FunctionSlot* caller, sqlite3_stmt* stmt, std::string_view sql,
-                         std::span<const Value> params, ResultSet* out) {
+                         std::span<const Value> params, ResultSet* out, bool quiet) {
   SPROCKET_RETURN_IF_ERROR(session_.CheckStack(caller->name));
   sqlite3* db = session_.db();
   // Until it is reset, the statement is this call's, even while the triggers it fired run
@@ -111,7 +111,7 @@ Status HostApiImpl::Step(FunctionSlot* caller, sqlite3_stmt* stmt, std::string_v
   } else {
     TriggerEngine& triggers = session_.triggers();
     triggers.ClearChangesOverride();
-    st = triggers.active() ? triggers.Run(sql, stmt, params, out, collect) : collect(out);
+    st = triggers.active() && !quiet ? triggers.Run(sql, stmt, params, out, collect) : collect(out);
   }
   // The bindings are left (pointing at values now gone): every run binds all parameters
   // before it steps, and nothing reads them in between.
@@ -154,7 +154,7 @@ Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
   FunctionEntry::RepeatInsert& repeat = caller->entry->repeat_insert;
   if (rows == 1 && repeat.stmt != nullptr && !InUse(repeat.stmt.get()) && repeat.table == table &&
       repeat.columns == columns) {
-    SPROCKET_RETURN_IF_ERROR(Step(caller, repeat.stmt.get(), repeat.sql, values, &out));
+    SPROCKET_RETURN_IF_ERROR(StepRepeat(caller, values, &out));
     return runtime::ExecResult{out.rows_affected, out.last_insert_rowid};
   }
   std::string head = "INSERT INTO " + QuoteIdentifier(table) + " (";
@@ -192,6 +192,17 @@ Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
     total.last_insert_rowid = out.last_insert_rowid;
   }
   return total;
+}
+
+Status HostApiImpl::StepRepeat(FunctionSlot* caller, std::span<const Value> values,
+                               ResultSet* out) {
+  FunctionEntry::RepeatInsert& repeat = caller->entry->repeat_insert;
+  TriggerEngine& triggers = session_.triggers();
+  if (triggers.active() && repeat.quiet_version != triggers.version()) {
+    SPROCKET_ASSIGN_OR_RETURN(repeat.quiet, triggers.QuietInsert(repeat.table));
+    repeat.quiet_version = triggers.version();
+  }
+  return Step(caller, repeat.stmt.get(), repeat.sql, values, out, repeat.quiet);
 }
 
 Status HostApiImpl::CheckSql(std::string_view sql, int* error_offset) {

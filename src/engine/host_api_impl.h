@@ -42,9 +42,12 @@ class HostApiImpl : public runtime::HostApi {
              ResultSet* out);
   // `sql` prepared for `caller` once its capabilities allow it.
   Result<StmtPtr> PrepareFor(FunctionSlot* caller, std::string_view sql);
-  // Runs `stmt` (prepared by PrepareFor from `sql`) with `params`.
+  // Runs `stmt` (prepared by PrepareFor from `sql`) with `params`. `quiet`: it changes no
+  // row a trigger watches (TriggerEngine::QuietInsert), so it runs without the engine.
   Status Step(FunctionSlot* caller, sqlite3_stmt* stmt, std::string_view sql,
-              std::span<const Value> params, ResultSet* out);
+              std::span<const Value> params, ResultSet* out, bool quiet = false);
+  // Runs the function's repeated one-row insert.
+  Status StepRepeat(FunctionSlot* caller, std::span<const Value> values, ResultSet* out);
   // Whether `stmt` is running (reached again by a function that called itself).
   bool InUse(sqlite3_stmt* stmt) const;
   Status DenyAmbient(FunctionSlot* caller, std::string_view what);

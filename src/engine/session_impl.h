@@ -65,6 +65,9 @@ struct FunctionEntry {
     std::vector<std::string> columns;
     std::string sql;
     StmtPtr stmt;
+    // TriggerEngine::QuietInsert for its table, as of the engine's version `quiet_version`.
+    bool quiet = false;
+    uint64_t quiet_version = ~uint64_t{0};
   } repeat_insert;
 };
 

@@ -136,7 +136,7 @@ Status TriggerEngine::Apply(const catalog::CatalogSnapshot& snapshot) {
   tables_.clear();
   triggers_.clear();
   snapshot_ = &snapshot;
-  stale_ = true;
+  MarkStale();
   for (const catalog::TriggerRecord& r : snapshot.triggers()) {
     if (!r.enabled || r.timing == sql::TriggerTiming::kAfterCommit) continue;
     auto slot = std::make_unique<TriggerSlot>();
@@ -917,6 +917,22 @@ std::shared_ptr<StatementPlan> TriggerEngine::PlanFor(std::string_view sql) {
   if (plans_.size() >= kMaxPlans) plans_.clear();
   plans_.emplace(std::string(sql), plan);
   return plan;
+}
+
+Result<bool> TriggerEngine::QuietInsert(std::string_view table) {
+  auto t = tables_.find(ToLower(table));
+  if (t != tables_.end() && t->second->exists) return false;
+  SessionImpl::EngineScope engine(session_);
+  SPROCKET_ASSIGN_OR_RETURN(
+      ResultSet found,
+      RunStatement(db(),
+                   "SELECT count(*) FROM (SELECT type, sql FROM main.sqlite_master WHERE "
+                   "tbl_name = ?1 COLLATE NOCASE UNION ALL SELECT type, sql FROM "
+                   "temp.sqlite_master WHERE tbl_name = ?1 COLLATE NOCASE) WHERE type = "
+                   "'trigger' OR (type = 'table' AND sql LIKE '%REPLACE%')",
+                   {Value(table)}));
+  return !found.rows.empty() && found.rows[0][0].type() == ValueType::kInteger &&
+         found.rows[0][0].integer() == 0;
 }
 
 void TriggerEngine::ClearPlans() {

@@ -124,12 +124,22 @@ class TriggerEngine {
   Status Apply(const catalog::CatalogSnapshot& snapshot);
   // The database schema may have changed (DDL, another connection, a rollback): check the
   // triggers' tables and the TEMP triggers before the next statement.
-  void MarkStale() { stale_ = true; }
+  void MarkStale() {
+    stale_ = true;
+    ++version_;
+  }
   // Brings the TEMP triggers up to date when marked stale.
   Status Refresh();
 
   // True when any trigger exists: statements then run through Run.
   bool active() const { return !tables_.empty(); }
+
+  // Whether a plain INSERT into `table` (no conflict clause, no expressions) can change no
+  // row a trigger watches, so that it needs no Run: the table has no Sprocket triggers, no
+  // SQLite triggers, and no REPLACE conflict clause (whose deletes could cascade to tables
+  // with triggers). The answer holds while version() is unchanged.
+  Result<bool> QuietInsert(std::string_view table);
+  uint64_t version() const { return version_; }
 
   // Runs one statement that may change rows. `native` is the statement prepared by the
   // caller (as the user or the calling function, so the authorizer has checked it) with
@@ -254,6 +264,7 @@ class TriggerEngine {
   bool utf8_ = false;  // the database's text is UTF-8 (checked when hooks are installed)
   std::vector<std::string> installed_;  // TEMP trigger SQL as installed
   bool stale_ = true;
+  uint64_t version_ = 0;  // changes whenever the triggers or the schema may have
   std::vector<std::unique_ptr<Frame>> frames_;  // by depth; kept between statements
   size_t depth_ = 0;  // frames in use (frames_ keeps its buffers between statements)
   std::vector<const TriggerSlot*> stack_;  // trigger calls in progress, outermost first
