@@ -148,12 +148,12 @@ Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
                       " values do not make rows of " + std::to_string(columns.size()) + " columns");
   }
   size_t rows = values.size() / columns.size();
-  ResultSet out;
   // A trigger inserting one row per call (an audit log) runs the same statement every time:
   // the function keeps it prepared.
   FunctionEntry::RepeatInsert& repeat = caller->entry->repeat_insert;
   if (rows == 1 && repeat.stmt != nullptr && !InUse(repeat.stmt.get()) && repeat.table == table &&
       repeat.columns == columns) {
+    ResultSet out;
     SPROCKET_RETURN_IF_ERROR(StepRepeat(caller, values, &out));
     return runtime::ExecResult{out.rows_affected, out.last_insert_rowid};
   }
@@ -180,11 +180,12 @@ Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
       sql += ")";
     }
     std::span<const Value> params = values.subspan(first * columns.size(), n);
+    ResultSet out;
     if (rows == 1 && !InUse(repeat.stmt.get())) {
       SPROCKET_ASSIGN_OR_RETURN(StmtPtr stmt, PrepareFor(caller, sql));
       repeat =
           FunctionEntry::RepeatInsert{std::string(table), columns, std::move(sql), std::move(stmt)};
-      SPROCKET_RETURN_IF_ERROR(Step(caller, repeat.stmt.get(), repeat.sql, params, &out));
+      SPROCKET_RETURN_IF_ERROR(StepRepeat(caller, params, &out));
     } else {
       SPROCKET_RETURN_IF_ERROR(Run(caller, sql, params, &out));
     }
