@@ -33,11 +33,14 @@ bench:
 
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPROCKET_FUZZ=ON >/dev/null
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target parser_fuzz
-	mkdir -p fuzz-out/parser
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target parser_fuzz dml_fuzz
+	mkdir -p fuzz-out/parser fuzz-out/dml
 	$(FUZZ_BUILD)/src/sql/parser_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -dict=src/sql/parser_fuzz.dict \
 	  -artifact_prefix=fuzz-out/ fuzz-out/parser src/sql/fuzz_corpus
+	$(FUZZ_BUILD)/src/sql/dml_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -dict=src/sql/parser_fuzz.dict \
+	  -artifact_prefix=fuzz-out/dml- fuzz-out/dml src/sql/dml_fuzz_corpus
 
 tsan: deps
 	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPROCKET_TSAN=ON >/dev/null

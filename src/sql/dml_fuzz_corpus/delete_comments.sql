@@ -1,0 +1,2 @@
+DELETE FROM [t] NOT INDEXED WHERE id IN (SELECT id FROM t /* c */ WHERE x = -- d
+1) RETURNING old_value

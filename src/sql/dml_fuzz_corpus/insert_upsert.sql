@@ -1,0 +1,1 @@
+INSERT INTO t (a, b) VALUES (1, 'x'), (?2, :n) ON CONFLICT (a) DO UPDATE SET b = excluded.b WHERE b <> 'y' RETURNING *

@@ -1,0 +1,1 @@
+UPDATE OR FAIL t AS u INDEXED BY ix SET (a, b) = (1, 2), c = (SELECT max(c) FROM t) FROM other o WHERE u.id = o.id ORDER BY a LIMIT 5 OFFSET 2 RETURNING a, b
