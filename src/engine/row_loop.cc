@@ -14,6 +14,13 @@ namespace sprocket {
 
 namespace {
 
+// SET (a, b) = (x) — SQLite's own words for it.
+Status RowValueCountError(const sql::Assignment& a) {
+  return Status(StatusCode::kInvalidArgument, std::to_string(a.columns.size()) +
+                                                  " columns assigned " +
+                                                  std::to_string(a.elements.size()) + " values");
+}
+
 std::string Q(std::string_view name) { return QuoteIdentifier(name); }
 std::string P(size_t k) { return ":_sp" + std::to_string(k); }
 
@@ -658,6 +665,9 @@ Status RowLoop::EmulatedUpsert(runtime::RowData& proposed, bool* handled) {
         if (index >= 0) value[index] = "(" + RewriteReferences(a.expr_text, excluded) + ")";
         continue;
       }
+      if (!a.elements.empty() && a.elements.size() != a.columns.size()) {
+        return RowValueCountError(a);
+      }
       if (a.elements.size() != a.columns.size()) {
         return Status(StatusCode::kNotSupported,
                       "a row-value assignment from a subquery is not supported in ON CONFLICT DO "
@@ -752,6 +762,8 @@ Status RowLoop::Update() {
       expressions.push_back(a.expr_text);
     } else if (a.elements.size() == a.columns.size()) {
       expressions = a.elements;
+    } else if (!a.elements.empty()) {
+      return RowValueCountError(a);
     } else {
       return Status(StatusCode::kNotSupported,
                     "a row-value assignment from a subquery is not supported on " + Q(t.name) +

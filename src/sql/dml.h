@@ -22,8 +22,9 @@ namespace sprocket::sql {
 enum class DmlOp { kInsert, kUpdate, kDelete };
 
 // col = expr, or (c1, c2) = row-value. For a row-value assignment whose right side is a
-// parenthesised list of expressions, `elements` holds each expression's text (same count
-// as `columns`); for one whose right side is a subquery, `elements` is empty.
+// parenthesised list of expressions, `elements` holds each expression's text (as many as
+// `columns` in a statement SQLite accepts; a different count is left for the caller to
+// report); for one whose right side is a subquery, `elements` is empty.
 struct Assignment {
   std::vector<std::string> columns;
   std::string expr_text;              // the right-hand side as written
