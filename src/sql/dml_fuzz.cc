@@ -43,7 +43,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(peek->op == d.op);
   Check(peek->table == d.table);
   Check(peek->schema == d.schema);
-  Check(!d.table.empty());
   for (const std::string* text :
        {&d.with_text, &d.indexed_text, &d.source_text, &d.from_text, &d.where_text,
         &d.order_by_text, &d.limit_text, &d.returning_text}) {
