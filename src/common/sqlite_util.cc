@@ -119,30 +119,55 @@ void ResultValue(sqlite3_context* ctx, const Value& v) {
   }
 }
 
-Value ValueFromSqlite(sqlite3_value* value) {
+namespace {
+
+std::string_view TextOf(sqlite3_value* value, bool utf8) {
+  // sqlite3_value_blob gives a text value's bytes in its encoding, unterminated.
+  const void* p = utf8 ? sqlite3_value_blob(value) : sqlite3_value_text(value);
+  return std::string_view(p != nullptr ? static_cast<const char*>(p) : "",
+                          static_cast<size_t>(sqlite3_value_bytes(value)));
+}
+
+std::string_view BlobOf(sqlite3_value* value) {
+  const void* p = sqlite3_value_blob(value);
+  return std::string_view(p != nullptr ? static_cast<const char*>(p) : "",
+                          static_cast<size_t>(sqlite3_value_bytes(value)));
+}
+
+}  // namespace
+
+Value ValueFromSqlite(sqlite3_value* value, bool utf8) {
   switch (sqlite3_value_type(value)) {
     case SQLITE_INTEGER:
       return Value(static_cast<int64_t>(sqlite3_value_int64(value)));
     case SQLITE_FLOAT:
       return Value(sqlite3_value_double(value));
-    case SQLITE_TEXT: {
-      const char* p = reinterpret_cast<const char*>(sqlite3_value_text(value));
-      return Value(std::string(p, sqlite3_value_bytes(value)));
-    }
-    case SQLITE_BLOB: {
-      const char* p = static_cast<const char*>(sqlite3_value_blob(value));
-      return Value::FromBlob(std::string_view(p ? p : "", sqlite3_value_bytes(value)));
-    }
+    case SQLITE_TEXT:
+      return Value(TextOf(value, utf8));
+    case SQLITE_BLOB:
+      return Value::FromBlob(BlobOf(value));
     default:
       return Value();
   }
 }
 
-Value ValueFromSqliteUtf8(sqlite3_value* value) {
-  if (sqlite3_value_type(value) != SQLITE_TEXT) return ValueFromSqlite(value);
-  // sqlite3_value_blob gives a text value's bytes in its encoding, unterminated.
-  const char* p = static_cast<const char*>(sqlite3_value_blob(value));
-  return Value(std::string(p ? p : "", static_cast<size_t>(sqlite3_value_bytes(value))));
+void AppendValueFromSqlite(std::vector<Value>& out, sqlite3_value* value, bool utf8) {
+  switch (sqlite3_value_type(value)) {
+    case SQLITE_INTEGER:
+      out.emplace_back(static_cast<int64_t>(sqlite3_value_int64(value)));
+      return;
+    case SQLITE_FLOAT:
+      out.emplace_back(sqlite3_value_double(value));
+      return;
+    case SQLITE_TEXT:
+      out.emplace_back(TextOf(value, utf8));
+      return;
+    case SQLITE_BLOB:
+      out.push_back(Value::FromBlob(BlobOf(value)));
+      return;
+    default:
+      out.emplace_back();
+  }
 }
 
 size_t ValueBytes(const Value& value) {

@@ -41,11 +41,13 @@ Value ColumnValue(sqlite3_stmt* stmt, int column);
 void ResultValue(sqlite3_context* ctx, const Value& value);
 
 // A value passed to a user-defined function.
-Value ValueFromSqlite(sqlite3_value* value);
-// The same for a value whose text is known to be UTF-8 (a function's argument registered
-// as SQLITE_UTF8, a record of a UTF-8 database): its bytes are read as they are, without
-// SQLite copying them to add a terminator.
-Value ValueFromSqliteUtf8(sqlite3_value* value);
+// `value` as a Value. `utf8`: its text is known to be UTF-8 (a function's argument
+// registered as SQLITE_UTF8, a record of a UTF-8 database), so its bytes are read as they
+// are, without SQLite copying them to add a terminator.
+Value ValueFromSqlite(sqlite3_value* value, bool utf8 = false);
+// The same, appended to `out` and constructed in place (no move per value: rows captured
+// for triggers are read this way).
+void AppendValueFromSqlite(std::vector<Value>& out, sqlite3_value* value, bool utf8 = false);
 
 // Runs `sql` (one statement, params bound by index) to completion, collecting rows.
 Result<ResultSet> RunStatement(sqlite3* db, std::string_view sql,

@@ -176,7 +176,7 @@ Status ConvertArguments(const runtime::FunctionDef& def, int argc, sqlite3_value
   args->clear();
   args->reserve(argc);
   for (int i = 0; i < argc && i < static_cast<int>(def.params.size()); ++i) {
-    Value v = ValueFromSqliteUtf8(argv[i]);  // registered as SQLITE_UTF8
+    Value v = ValueFromSqlite(argv[i], /*utf8=*/true);  // registered as SQLITE_UTF8
     if (v.is_null() && def.strict) {
       *strict_null = true;
       return Status::Ok();

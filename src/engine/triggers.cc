@@ -400,8 +400,9 @@ Status TriggerEngine::Refresh() {
   }
   ClearPlans();
   std::vector<TempTrigger> desired = DesiredTempTriggers();
-  if (!preupdate_tables_.empty()) {
-    // The pre-update values are the records' own, in the database's encoding.
+  if (!preupdate_tables_.empty() && !utf8_.has_value()) {
+    // The pre-update values are the records' own, in the database's encoding, which is
+    // fixed once the database has tables.
     SPROCKET_ASSIGN_OR_RETURN(ResultSet encoding, RunStatement(db(), "PRAGMA encoding"));
     utf8_ = !encoding.rows.empty() && encoding.rows[0][0].type() == ValueType::kText &&
             encoding.rows[0][0].text() == "UTF-8";
@@ -424,34 +425,6 @@ Status TriggerEngine::Refresh() {
 }
 
 // --- capturing rows -------------------------------------------------------------------
-
-namespace {
-
-// Appends `v` to `out`, constructed in place. `utf8`: its text is UTF-8 (read unterminated,
-// without SQLite copying it).
-void AppendValue(std::vector<Value>& out, sqlite3_value* v, bool utf8) {
-  switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER:
-      out.emplace_back(static_cast<int64_t>(sqlite3_value_int64(v)));
-      return;
-    case SQLITE_FLOAT:
-      out.emplace_back(sqlite3_value_double(v));
-      return;
-    case SQLITE_TEXT: {
-      const void* p = utf8 ? sqlite3_value_blob(v) : sqlite3_value_text(v);
-      out.emplace_back(std::string_view(p != nullptr ? static_cast<const char*>(p) : "",
-                                        static_cast<size_t>(sqlite3_value_bytes(v))));
-      return;
-    }
-    case SQLITE_BLOB:
-      out.push_back(ValueFromSqlite(v));
-      return;
-    default:
-      out.emplace_back();
-  }
-}
-
-}  // namespace
 
 void TriggerEngine::RowFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   static_cast<TriggerEngine*>(sqlite3_user_data(ctx))->OnRow(argc, argv);
@@ -476,7 +449,7 @@ void TriggerEngine::OnRow(int argc, sqlite3_value** argv) {
     return;
   }
   // _sprocket_row is registered as SQLITE_UTF8: its arguments' text is UTF-8.
-  for (int i = 2; i < argc; ++i) AppendValue(frame.values, argv[i], /*utf8=*/true);
+  for (int i = 2; i < argc; ++i) AppendValueFromSqlite(frame.values, argv[i], /*utf8=*/true);
   frame.partial_filled += argc - 2;
   if (frame.partial_filled < total) return;
   frame.partial_filled = -1;
@@ -514,7 +487,7 @@ void TriggerEngine::OnPreUpdate(int op, const char* db_name, const char* table) 
       if (rc != SQLITE_OK || v == nullptr) {
         frame.values.emplace_back();
       } else {
-        AppendValue(frame.values, v, utf8_);
+        AppendValueFromSqlite(frame.values, v, utf8_.value_or(false));
       }
     }
   }

@@ -261,7 +261,8 @@ class TriggerEngine {
   std::map<std::string, std::unique_ptr<TriggerTable>> tables_;  // by lower-case name
   std::vector<Hook> hooks_;
   std::vector<PreUpdateTable> preupdate_tables_;
-  bool utf8_ = false;  // the database's text is UTF-8 (checked when hooks are installed)
+  // Whether the database's text is UTF-8; asked once, when pre-update hooks are first needed.
+  std::optional<bool> utf8_;
   std::vector<std::string> installed_;  // TEMP trigger SQL as installed
   bool stale_ = true;
   uint64_t version_ = 0;  // changes whenever the triggers or the schema may have

@@ -131,13 +131,26 @@ void DbExecute(const Info& info) {
   SetResult(info, *r);
 }
 
+// An insert's result: written into the prelude's result array when both numbers are
+// exact as doubles (the call returns nothing), else returned as SetResult returns it.
+void SetInsertResult(const Info& info, const ExecResult& r) {
+  constexpr int64_t kExact = int64_t{1} << 53;
+  if (r.rows_affected < kExact && r.last_insert_rowid < kExact && r.last_insert_rowid > -kExact) {
+    double* out = Self(info)->insert_result();
+    out[0] = static_cast<double>(r.rows_affected);
+    out[1] = static_cast<double>(r.last_insert_rowid);
+    return;
+  }
+  SetResult(info, r);
+}
+
 // Runs the insert of the rows of `values` (values in the order of `columns`).
 void InsertRows(const Info& info, CallContext* call, const std::string& table,
                 const std::vector<std::string>& columns, std::span<const Value> values) {
   if (Fail(info, Self(info)->BeforeDatabase())) return;
   auto r = call->host().Insert(table, columns, values);
   if (Fail(info, r.status())) return;
-  SetResult(info, *r);
+  SetInsertResult(info, *r);
 }
 
 // db.insert(table, row) as the prelude calls it: setInsertTarget(table, Object.keys(row))
@@ -158,8 +171,6 @@ void DbSetInsertTarget(const Info& info) {
   Self(info)->insert_target() = std::move(target);
 }
 
-// Returns nothing when the result is in the prelude's result array (both numbers exact as
-// doubles), else [rowsAffected, lastInsertRowid].
 void DbInsertRow(const Info& info) {
   JsInstance* self = Self(info);
   CallContext* call = Call(info);
@@ -186,18 +197,7 @@ void DbInsertRow(const Info& info) {
     }
     row[i] = std::move(*value);
   }
-  if (Fail(info, self->BeforeDatabase())) return;
-  auto r = call->host().Insert(target->table, target->columns, row);
-  if (Fail(info, r.status())) return;
-  constexpr int64_t kExact = int64_t{1} << 53;
-  if (r->rows_affected < kExact && r->last_insert_rowid < kExact &&
-      r->last_insert_rowid > -kExact) {
-    double* out = self->insert_result();
-    out[0] = static_cast<double>(r->rows_affected);
-    out[1] = static_cast<double>(r->last_insert_rowid);
-    return;
-  }
-  SetResult(info, *r);
+  InsertRows(info, call, target->table, target->columns, row);
 }
 
 // db.insert(table, [rows]) (and anything else, to report what is wrong): the columns are
@@ -226,7 +226,7 @@ void DbInsertRows(const Info& info) {
     return;
   }
   if (objects.empty()) {
-    SetResult(info, ExecResult{});
+    SetInsertResult(info, ExecResult{});
     return;
   }
   v8::Local<v8::Array> keys;
@@ -370,6 +370,10 @@ constexpr const char kDbPrelude[] = R"js(
   'use strict';
   const keys = Object.keys, values = Object.values, isArray = Array.isArray;
   function result(r) { return { rowsAffected: r[0], lastInsertRowid: r[1] }; }
+  // An insert returns nothing when it left its result in `res`.
+  function inserted(r) {
+    return r === undefined ? { rowsAffected: res[0], lastInsertRowid: res[1] } : result(r);
+  }
   function define(name, value) {
     Object.defineProperty(db, name, { value, writable: true, enumerable: true, configurable: true });
   }
@@ -377,10 +381,10 @@ constexpr const char kDbPrelude[] = R"js(
   let target = null, columns = [];
   define('insert', function insert(table, rows) {
     if (rows === null || typeof rows !== 'object' || isArray(rows)) {
-      return result(insertRows(table, rows));
+      return inserted(insertRows(table, rows));
     }
     const k = keys(rows);
-    if (k.length > 1000) return result(insertRows(table, [rows]));  // too many to spread
+    if (k.length > 1000) return inserted(insertRows(table, [rows]));  // too many to spread
     const v = values(rows);
     let same = k.length === columns.length;
     for (let i = 0; same && i < k.length; i++) same = k[i] === columns[i];
@@ -404,7 +408,7 @@ constexpr const char kDbPrelude[] = R"js(
       case 8: r = insertRow(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]); break;
       default: r = insertRow(...v);
     }
-    return r === undefined ? { rowsAffected: res[0], lastInsertRowid: res[1] } : result(r);
+    return inserted(r);
   });
   define('execute', function execute(sql, params) { return result(nativeExecute(sql, params)); });
 })
