@@ -811,8 +811,8 @@ Status TriggerEngine::FireQueued(Frame& frame) {
 // --- running statements ---------------------------------------------------------------
 
 std::shared_ptr<StatementPlan> TriggerEngine::PlanFor(std::string_view sql) {
-  // A statement run for each row (an audit insert) alternates with the one it runs for:
-  // the last few are found without hashing their text.
+  // A statement a trigger runs for each row (db.execute) alternates with the one it runs
+  // for: the last two are found without hashing their text.
   for (const RecentPlan& r : recent_plans_) {
     if (r.sql.size() == sql.size() && r.sql == sql) return r.plan;
   }
