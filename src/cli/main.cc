@@ -7,7 +7,11 @@
 //
 // Non-interactive runs stop at the first error, print "Error: <message>" to stderr and
 // exit 1; they exit 0 on success.
+#include <langinfo.h>
 #include <unistd.h>
+
+#include <clocale>
+#include <cstring>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -94,11 +98,31 @@ int Run(const Arguments& args, bool interactive_allowed) {
 }  // namespace
 }  // namespace sprocket::cli
 
+namespace {
+
+// libedit reads typed characters through the C library's multibyte functions: in the "C"
+// locale it drops every byte above 127 (so 'José' was stored as 'Jos'). Take the user's
+// character set from the environment; when that is not UTF-8 (LANG unset, "C", "POSIX"),
+// use C.UTF-8, since SQL text is UTF-8 whatever the terminal's locale claims. Only
+// LC_CTYPE changes: number formatting stays the C locale's.
+void UseUtf8Input() {
+  if (std::setlocale(LC_CTYPE, "") != nullptr) {
+    const char* codeset = nl_langinfo(CODESET);
+    if (codeset != nullptr && (std::strcmp(codeset, "UTF-8") == 0 || std::strcmp(codeset, "utf8") == 0)) {
+      return;
+    }
+  }
+  if (std::setlocale(LC_CTYPE, "C.UTF-8") == nullptr) (void)std::setlocale(LC_CTYPE, "C.utf8");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  UseUtf8Input();
   sprocket::cli::Arguments args;
   CLI::App app{
-      "sprocket: an embedded SQL database whose functions and triggers are written in "
-      "JavaScript, Python, WebAssembly or SQL."};
+      "sprocket: an embedded SQL database (SQLite underneath) whose functions and triggers "
+      "are written in JavaScript or SQL, sandboxed and capability-gated."};
   app.add_option("DB", args.database, "Database file (default: :memory:)");
   app.add_option("SQL", args.sql, "SQL (or a dot command) to run, then exit");
   app.add_option("-f,--file", args.file, "Run the script in FILE, then exit");

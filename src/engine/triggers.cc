@@ -887,7 +887,8 @@ std::shared_ptr<StatementPlan> TriggerEngine::PlanFor(std::string_view sql) {
               (parsed.ok() ? "not a plain INSERT, UPDATE or DELETE" : parsed.status().message()));
     }
   }
-  if (plans_.size() >= kMaxPlans) plans_.clear();
+  // The recent plans point into plans_'s keys: they go with it.
+  if (plans_.size() >= kMaxPlans) ClearPlans();
   plans_.emplace(std::string(sql), plan);
   return plan;
 }

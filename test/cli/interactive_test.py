@@ -226,6 +226,15 @@ def run(binary, home):
         out = term.statement("SELECT f(21);", "JavaScript function")
         check(re.search(r"^\s*42\s*$", out, re.M), "f(21) prints 42", out)
 
+        # Text typed with characters beyond ASCII is kept whole (libedit in the C locale
+        # used to drop them: 'José Müller' was stored as 'Jos Mller', '東京' as '').
+        term.statement("CREATE TABLE names(n TEXT);", "CREATE TABLE names")
+        term.statement("INSERT INTO names VALUES ('José Müller'), ('東京');", "INSERT non-ASCII")
+        out = term.statement("SELECT n, length(n) AS len FROM names ORDER BY rowid;",
+                             "SELECT non-ASCII")
+        check(re.search(r"José Müller\s*\|?\s*11", out), "'José Müller' kept whole", out)
+        check(re.search(r"東京\s*\|?\s*2", out), "'東京' kept whole", out)
+
         # Ctrl-C interrupts a running statement; the shell goes on.
         endless = "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c) SELECT count(*) FROM c;"
         term.wait_editing()
@@ -278,6 +287,25 @@ def run(binary, home):
             raise Failure("history should contain %r; it is: %r" % (entry, history))
 
 
+def run_without_locale(binary, home):
+    """With no LANG or LC_* set (the C locale), typed UTF-8 text is still kept whole."""
+    env = {"HOME": home, "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TERM": "xterm"}
+    term = Terminal([binary], env)
+    try:
+        term.expect(PROMPT, "banner (no locale)")
+        out = term.statement("SELECT 'Grüße aus Zürich' AS t, length('Grüße aus Zürich') AS n;",
+                             "non-ASCII without a locale")
+        check(re.search(r"Grüße aus Zürich\s*\|?\s*16", out),
+              "non-ASCII text kept whole without a locale", out)
+        term.wait_editing()
+        term.send("\x04")
+        term.wait_exit()
+    except BaseException:
+        term.kill()
+        raise
+    term.kill()
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: interactive_test.py path/to/sprocket")
@@ -285,6 +313,7 @@ def main():
     home = tempfile.mkdtemp(prefix="sprocket-interactive-test.")
     try:
         run(binary, home)
+        run_without_locale(binary, home)
     except Failure as failure:
         print("FAIL: %s" % failure)
         return 1
