@@ -10,11 +10,10 @@
 #include <langinfo.h>
 #include <unistd.h>
 
-#include <clocale>
-#include <cstring>
-
 #include <CLI/CLI.hpp>
+#include <clocale>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -108,7 +107,8 @@ namespace {
 void UseUtf8Input() {
   if (std::setlocale(LC_CTYPE, "") != nullptr) {
     const char* codeset = nl_langinfo(CODESET);
-    if (codeset != nullptr && (std::strcmp(codeset, "UTF-8") == 0 || std::strcmp(codeset, "utf8") == 0)) {
+    if (codeset != nullptr &&
+        (std::strcmp(codeset, "UTF-8") == 0 || std::strcmp(codeset, "utf8") == 0)) {
       return;
     }
   }
