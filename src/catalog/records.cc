@@ -1,6 +1,7 @@
 #include "catalog/records.h"
 
 #include "common/strings.h"
+#include "runtime/runtime.h"
 
 namespace sprocket::catalog {
 
@@ -82,11 +83,7 @@ std::string FunctionRecord::Definition() const {
   return out;
 }
 
-std::string FunctionRecord::CompileKey() const {
-  return Definition() + "\n" + def.entry_point + "/" + std::to_string(def.limits.max_memory_bytes) +
-         "/" + std::to_string(def.limits.max_cpu_time_ms) + "/" +
-         std::to_string(def.limits.max_instructions) + "/" + runtime::JitLevelName(def.jit_level);
-}
+std::string FunctionRecord::ContentKey() const { return runtime::CompileKey(def, ""); }
 
 std::string TriggerRecord::TimingText() const {
   switch (timing) {

@@ -23,10 +23,9 @@ struct FunctionRecord {
   std::string ArgumentsText() const;  // "price REAL, rate REAL"
   std::string ReturnsText() const;    // "REAL", "TRIGGER", "TABLE(i INTEGER)", "SETOF INT"
   std::string Definition() const;     // a CREATE statement that recreates the function
-  // What compiled code depends on: the definition and the limits and JIT level instances
-  // are made with — not the capabilities, which the engine enforces. Equal keys may share
-  // compiled code (the L2 cache).
-  std::string CompileKey() const;
+  // runtime::CompileKey of the definition without an engine fingerprint: equal means
+  // the compiled code would be the same (the content, not the name or the file path).
+  std::string ContentKey() const;
 };
 
 struct TriggerRecord {

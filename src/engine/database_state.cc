@@ -111,9 +111,15 @@ void DatabaseState::CacheSnapshot(std::shared_ptr<const catalog::CatalogSnapshot
   snapshot_ = std::move(snapshot);
 }
 
-Result<CompiledRef> DatabaseState::Compile(const std::string& key, const runtime::FunctionDef& def,
+std::string DatabaseState::KeyOf(const runtime::FunctionDef& def) {
+  runtime::LanguageRuntime* rt = runtimes_.Find(def.language);
+  return runtime::CompileKey(def, rt != nullptr ? rt->engine_fingerprint() : "");
+}
+
+Result<CompiledRef> DatabaseState::Compile(const runtime::FunctionDef& def,
                                            runtime::LanguageRuntime& runtime,
                                            const runtime::CompileOptions& options) {
+  const std::string key = runtime::CompileKey(def, runtime.engine_fingerprint());
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = compiled_.find(key);

@@ -51,11 +51,13 @@ class DatabaseState {
   void CacheSnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot) EXCLUDES(mutex_);
 
   // L2 (DESIGN §7): the compiled function for `def` — compiled by `runtime` the first time
-  // any session needs this exact definition (`key`), shared afterwards.
-  Result<CompiledRef> Compile(const std::string& key, const runtime::FunctionDef& def,
-                              runtime::LanguageRuntime& runtime,
+  // any session needs this exact content (KeyOf), shared afterwards.
+  Result<CompiledRef> Compile(const runtime::FunctionDef& def, runtime::LanguageRuntime& runtime,
                               const runtime::CompileOptions& options = {}) EXCLUDES(mutex_);
-  // Forgets compiled functions whose keys are not in `keys`, and their warm instances.
+  // The L2 key of `def`: runtime::CompileKey with its runtime's engine fingerprint.
+  std::string KeyOf(const runtime::FunctionDef& def);
+  // Forgets compiled functions whose keys (KeyOf) are not in `keys`, and their warm
+  // instances.
   void RetainCompiled(const std::vector<std::string>& keys) EXCLUDES(mutex_);
 
   // L1: warm instances.

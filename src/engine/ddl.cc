@@ -340,7 +340,7 @@ Status Ddl::CreateFunction(const sql::CreateFunctionStmt& s) {
   runtime::CompileOptions options;
   options.checker = &session_.host();
   // Compiled through the L2 cache: the session that registers the function next finds it.
-  SPROCKET_RETURN_IF_ERROR(session_.state().Compile(r.CompileKey(), d, *rt, options).status());
+  SPROCKET_RETURN_IF_ERROR(session_.state().Compile(d, *rt, options).status());
   return catalog_.PutFunction(r);
 }
 

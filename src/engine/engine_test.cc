@@ -284,3 +284,43 @@ TEST(EngineTest, JavaScriptFromFourThreads) {
 
 }  // namespace
 }  // namespace sprocket
+
+namespace sprocket {
+namespace {
+
+void WriteFile(const std::string& path, std::string_view text) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fclose(f);
+}
+
+// Regression: the compiled-code key was built from the definition text, which for AS FILE
+// holds the path: CREATE OR REPLACE with new file contents kept running the old code.
+TEST(EngineTest, ReplacingAnAsFileFunctionRunsTheNewContents) {
+  TempDb dir;
+  std::string file = dir.path() + ".js";
+  WriteFile(file, "return x + 1");
+  auto db = Database::Open(dir.path());
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  auto s = Connect(**db);
+  std::string create =
+      "CREATE OR REPLACE FUNCTION f(x INTEGER) RETURNS INTEGER LANGUAGE js AS FILE '" + file + "'";
+  ASSERT_TRUE(s->Execute(create).ok());
+  EXPECT_EQ(One(*s, "SELECT f(1)"), Value(2));
+  WriteFile(file, "return x + 100");
+  ASSERT_TRUE(s->Execute(create).ok());
+  EXPECT_EQ(One(*s, "SELECT f(1)"), Value(101));
+  // Another session of the same Database, and the same contents in another file.
+  auto s2 = Connect(**db);
+  EXPECT_EQ(One(*s2, "SELECT f(1)"), Value(101));
+  std::string other = dir.path() + ".other.js";
+  WriteFile(other, "return x + 100");
+  ASSERT_TRUE(
+      s->Execute("CREATE FUNCTION g(x INTEGER) RETURNS INTEGER LANGUAGE js AS FILE '" + other + "'")
+          .ok());
+  EXPECT_EQ(One(*s, "SELECT g(2)"), Value(102));
+}
+
+}  // namespace
+}  // namespace sprocket

@@ -283,9 +283,11 @@ Status SessionImpl::SyncSnapshot() {
       state_.CacheSnapshot(snapshot);
       // Compiled code of definitions no longer in the catalog is dropped.
       std::vector<std::string> keys;
-      for (const catalog::FunctionRecord& f : snapshot->functions()) keys.push_back(f.CompileKey());
+      for (const catalog::FunctionRecord& f : snapshot->functions()) {
+        keys.push_back(state_.KeyOf(f.def));
+      }
       for (const catalog::TriggerRecord& t : snapshot->triggers()) {
-        if (t.is_inline()) keys.push_back(InlineTriggerFunction(t).CompileKey());
+        if (t.is_inline()) keys.push_back(state_.KeyOf(InlineTriggerFunction(t).def));
       }
       state_.RetainCompiled(keys);
     }
@@ -339,7 +341,7 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
     security::CapabilitySet caps = snapshot->CapabilitiesOfFunction(record->def.name);
     if (record->def.volatility == runtime::Volatility::kImmutable) caps = caps.Deterministic();
     // Unchanged means: the same compiled code, and the same policy and grants.
-    std::string fingerprint = record->CompileKey() + "\n" + security::PolicyName(caps.policy());
+    std::string fingerprint = record->ContentKey() + "\n" + security::PolicyName(caps.policy());
     for (const security::Capability& c : caps.grants()) fingerprint += "\n" + c.ToString();
     FunctionSlot* slot;
     auto it = slots_.find(key);
@@ -400,7 +402,7 @@ std::unique_ptr<FunctionEntry> SessionImpl::MakeEntry(const catalog::FunctionRec
                                               ", which this build of Sprocket does not have");
     return entry;
   }
-  auto compiled = state_.Compile(record->CompileKey(), record->def, *rt);
+  auto compiled = state_.Compile(record->def, *rt);
   if (compiled.ok()) {
     entry->compiled = std::move(compiled->function);
     entry->compiled_id = compiled->id;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/sha256.h"
 #include "common/strings.h"
 
 namespace sprocket::runtime {
@@ -16,6 +17,36 @@ const char* JitLevelName(JitLevel level) {
       return "fast";
   }
   return "balanced";
+}
+
+std::string CompileKey(const FunctionDef& def, std::string_view engine) {
+  Sha256 h;
+  h.UpdateField("sprocket-compile-key-1");
+  h.UpdateField(engine);
+  h.UpdateField(def.language);
+  h.UpdateField(static_cast<int64_t>(def.kind));
+  h.UpdateField(def.entry_point);
+  h.UpdateField(static_cast<int64_t>(def.params.size()));
+  for (const Param& p : def.params) {
+    h.UpdateField(p.name);
+    h.UpdateField(p.declared_type);
+  }
+  h.UpdateField(def.return_declared);
+  h.UpdateField(static_cast<int64_t>(def.return_columns.size()));
+  for (const Param& p : def.return_columns) {
+    h.UpdateField(p.name);
+    h.UpdateField(p.declared_type);
+  }
+  h.UpdateField(static_cast<int64_t>(def.volatility));
+  h.UpdateField(def.strict ? 1 : 0);
+  h.UpdateField(def.source_is_binary ? 1 : 0);
+  h.UpdateField(def.source);
+  h.UpdateField(def.source_line);  // error messages name lines of the CREATE statement
+  h.UpdateField(def.limits.max_memory_bytes);
+  h.UpdateField(def.limits.max_cpu_time_ms);
+  h.UpdateField(def.limits.max_instructions);
+  h.UpdateField(static_cast<int64_t>(def.jit_level));
+  return h.HexFinal();
 }
 
 Result<Rows> Instance::CallTable(CallContext& context, std::span<const Value> args) {

@@ -151,6 +151,13 @@ struct CompileOptions {
   HostApi* checker = nullptr;
 };
 
+// The content address of what compiling `def` produces (DESIGN §7, L2 and L3): a SHA-256,
+// as 64 hex digits, over the language, every byte of the source (for AS FILE: the file's
+// contents, never its path), the signature the body is compiled against, the limits and
+// JIT level instances are made with, and `engine` (the runtime's engine_fingerprint()).
+// Not over the function's name, capabilities or policy, which the engine enforces.
+std::string CompileKey(const FunctionDef& def, std::string_view engine);
+
 // One language. Thread-safe: Compile may be called from several threads at once.
 class LanguageRuntime {
  public:
@@ -162,6 +169,10 @@ class LanguageRuntime {
   virtual std::vector<std::string> aliases() const { return {}; }
   // "V8 10.2.154", "SQLite 3.40.1": shown by --version.
   virtual std::string version() const = 0;
+  // Everything besides the definition that compiled code depends on (engine version,
+  // engine flags): part of every CompileKey, so that code cached by another build or
+  // configuration is never reused.
+  virtual std::string engine_fingerprint() const { return version(); }
 
   // Compiles `def`. Syntax errors in the source are kSyntaxError with the guest's message
   // and position; a body that defines nothing callable is kInvalidArgument.

@@ -40,6 +40,9 @@ class JsRuntime : public LanguageRuntime {
   std::string_view name() const override { return "javascript"; }
   std::vector<std::string> aliases() const override { return {"js"}; }
   std::string version() const override { return V8VersionString(); }
+  std::string engine_fingerprint() const override {
+    return V8VersionString() + " " + js::V8Flags();
+  }
 
   Result<std::shared_ptr<CompiledFunction>> Compile(const FunctionDef& def,
                                                     const CompileOptions& options) override {

@@ -77,6 +77,11 @@ SandboxPlatform* g_platform = nullptr;  // set once by EnsureV8, lives for the p
 
 }  // namespace
 
+// Guests are untrusted: no natives syntax, no exposed GC, no wasm from JS.
+constexpr char kV8Flags[] = "--no-expose-wasm --no-allow-natives-syntax";
+
+const char* V8Flags() { return kV8Flags; }
+
 void EnsureV8() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -84,9 +89,7 @@ void EnsureV8() {
     static SandboxPlatform platform(v8::platform::NewDefaultPlatform());
     g_platform = &platform;
     v8::V8::InitializePlatform(&platform);
-    // Guests are untrusted: no natives syntax, no exposed GC, no wasm from JS.
-    const char kFlags[] = "--no-expose-wasm --no-allow-natives-syntax";
-    v8::V8::SetFlagsFromString(kFlags, sizeof kFlags - 1);
+    v8::V8::SetFlagsFromString(kV8Flags, sizeof kV8Flags - 1);
     v8::V8::Initialize();
   });
 }

@@ -25,6 +25,9 @@ namespace sprocket::runtime::js {
 // process-wide and never torn down). Thread-safe.
 void EnsureV8();
 
+// The flags EnsureV8 gives V8 (part of every compiled-code key).
+const char* V8Flags();
+
 // Tells V8's platform that `isolate` was disposed (frees its task runner).
 void NotifyIsolateGone(v8::Isolate* isolate);
 
