@@ -42,7 +42,141 @@ bool Contains(const std::string& source, const std::string& pattern) {
   return std::regex_search(source, std::regex(pattern));
 }
 
+bool IsIdentChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Whether a '/' after `before` (the code so far, comments and literals already reduced)
+// starts a regular expression rather than a division: after an operator, an opening
+// bracket, or a keyword that takes an expression.
+bool SlashStartsRegex(std::string_view before) {
+  size_t end = before.size();
+  while (end > 0 && std::isspace(static_cast<unsigned char>(before[end - 1]))) --end;
+  if (end == 0) return true;
+  char last = before[end - 1];
+  if (last == ')' || last == ']' || last == '}' || last == '"' || last == '\'' || last == '`') {
+    return false;
+  }
+  if (!IsIdentChar(last)) return true;
+  size_t start = end;
+  while (start > 0 && IsIdentChar(before[start - 1])) --start;
+  std::string_view word = before.substr(start, end - start);
+  for (const char* k : {"return", "typeof", "instanceof", "in", "of", "new", "delete", "void",
+                        "throw", "case", "do", "else", "yield", "await"}) {
+    if (word == k) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+std::string JsSkeleton(std::string_view src, bool top_level) {
+  std::string out;
+  out.reserve(src.size());
+  // Open braces: true for a template literal's ${ … } (whose closing brace resumes the
+  // template), false for a code block or object.
+  std::vector<bool> braces;
+  int depth = 0;  // code braces open
+  // Which characters of `out` are inside braces (blanked at the end when `top_level`):
+  // `out` itself keeps them, since telling a regular expression from a division needs
+  // the code before it.
+  std::vector<bool> nested;
+  nested.reserve(src.size());
+  auto emit = [&](char c) {
+    out.push_back(c);
+    nested.push_back(depth > 0 && c != '\n');
+  };
+  size_t i = 0;
+  const size_t n = src.size();
+  // Skips a template literal's text from i (after its backquote or a closing brace of a
+  // substitution) to its end or to its next substitution.
+  auto template_text = [&]() {
+    while (i < n) {
+      char c = src[i];
+      if (c == '\\') {
+        i += 2;
+      } else if (c == '`') {
+        ++i;
+        emit('`');
+        return;
+      } else if (c == '$' && i + 1 < n && src[i + 1] == '{') {
+        i += 2;
+        braces.push_back(true);
+        return;
+      } else {
+        if (c == '\n') emit('\n');
+        ++i;
+      }
+    }
+  };
+  while (i < n) {
+    char c = src[i];
+    if (c == '/' && i + 1 < n && src[i + 1] == '/') {
+      while (i < n && src[i] != '\n') ++i;
+      emit(' ');
+    } else if (c == '/' && i + 1 < n && src[i + 1] == '*') {
+      i += 2;
+      while (i < n && !(src[i] == '*' && i + 1 < n && src[i + 1] == '/')) {
+        if (src[i] == '\n') emit('\n');
+        ++i;
+      }
+      i = std::min(n, i + 2);
+      emit(' ');
+    } else if (c == '\'' || c == '"') {
+      ++i;
+      while (i < n && src[i] != c && src[i] != '\n') i += src[i] == '\\' ? 2 : 1;
+      ++i;
+      emit(c);
+      emit(c);
+    } else if (c == '`') {
+      ++i;
+      emit('`');
+      template_text();
+    } else if (c == '/' && SlashStartsRegex(out)) {
+      ++i;
+      bool in_class = false;
+      while (i < n && src[i] != '\n') {
+        char r = src[i];
+        if (r == '\\') {
+          i += 2;
+          continue;
+        }
+        ++i;
+        if (r == '[') in_class = true;
+        if (r == ']') in_class = false;
+        if (r == '/' && !in_class) break;
+      }
+      while (i < n && IsIdentChar(src[i])) ++i;  // flags
+      emit('/');
+      emit('/');
+    } else if (c == '{') {
+      emit('{');
+      braces.push_back(false);
+      ++depth;
+      ++i;
+    } else if (c == '}') {
+      ++i;
+      if (!braces.empty() && braces.back()) {
+        braces.pop_back();
+        template_text();
+      } else {
+        if (!braces.empty()) braces.pop_back();
+        if (depth > 0) --depth;
+        emit('}');
+      }
+    } else {
+      emit(c);
+      ++i;
+    }
+  }
+  if (top_level) {
+    for (size_t k = 0; k < out.size(); ++k) {
+      if (nested[k]) out[k] = ' ';
+    }
+  }
+  return out;
+}
 
 std::vector<std::string> JsParameterNames(const FunctionDef& def) {
   std::vector<std::string> names;
@@ -56,6 +190,10 @@ std::vector<std::string> JsParameterNames(const FunctionDef& def) {
 
 Result<ScriptSource> BuildScript(const FunctionDef& def) {
   const std::string& body = def.source;
+  // Declarations count only among the body's own statements; returns and awaits anywhere
+  // outside comments and literals.
+  const std::string top = JsSkeleton(body, /*top_level=*/true);
+  const std::string code = JsSkeleton(body, /*top_level=*/false);
   const std::string what = "javascript function \"" + def.name + "\"";
   if (Trim(body).empty()) {
     return Status(StatusCode::kInvalidArgument, what + ": the function body is empty");
@@ -64,16 +202,16 @@ Result<ScriptSource> BuildScript(const FunctionDef& def) {
   const std::string& entry = def.entry_point.empty() ? def.name : def.entry_point;
   if (IsIdentifier(entry)) {
     std::string name = RegexEscape(entry);
-    bool declares = Contains(body, "(^|[^\\w$.])function\\s*\\*?\\s*" + name + "\\s*\\(") ||
-                    Contains(body, "(^|[^\\w$.])(const|let|var)\\s+" + name + "\\s*=");
+    bool declares = Contains(top, "(^|[^\\w$.])function\\s*\\*?\\s*" + name + "\\s*\\(") ||
+                    Contains(top, "(^|[^\\w$.])(const|let|var)\\s+" + name + "\\s*=");
     if (declares) {
       out.text = body;
       out.global = entry;
       return out;
     }
   }
-  bool returns = Contains(body, "(^|[^\\w$.])return([^\\w$]|$)");
-  bool defines = Contains(body, "(^|[^\\w$.])function\\s*\\*?\\s*[A-Za-z_$][\\w$]*\\s*\\(");
+  bool returns = Contains(code, "(^|[^\\w$.])return([^\\w$]|$)");
+  bool defines = Contains(top, "(^|[^\\w$.])function\\s*\\*?\\s*[A-Za-z_$][\\w$]*\\s*\\(");
   // A trigger body may only change NEW and return nothing: that is not a missing callable.
   if (defines && !returns && def.kind != FunctionKind::kTrigger) {
     return Status(StatusCode::kInvalidArgument,
@@ -81,7 +219,7 @@ Result<ScriptSource> BuildScript(const FunctionDef& def) {
                       " and returns nothing: name the function to call " + def.name +
                       ", or write the body itself (with return)");
   }
-  bool awaits = Contains(body, "(^|[^\\w$.])await([^\\w$]|$)");
+  bool awaits = Contains(code, "(^|[^\\w$.])await([^\\w$]|$)");
   std::string async = awaits ? "async " : "";
   if (def.kind == FunctionKind::kTrigger) {
     // The ctx values are in scope by name (as in inline triggers); the body's result is

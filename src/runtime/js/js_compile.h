@@ -8,6 +8,7 @@
 #define SPROCKET_RUNTIME_JS_JS_COMPILE_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/function_def.h"
@@ -26,6 +27,13 @@ struct ScriptSource {
 // or a body that defines functions but none named after the SQL function and returns
 // nothing.
 Result<ScriptSource> BuildScript(const FunctionDef& def);
+
+// What body-style detection reads of `source`: the code with comments blanked, string,
+// template and regular-expression literals emptied (their quotes kept), and — when
+// `top_level` — everything inside braces blanked too, so that only the body's own
+// statements remain. Newlines are kept. A comment or string that mentions
+// `function f(` is not a declaration.
+std::string JsSkeleton(std::string_view source, bool top_level);
 
 // The names a function's arguments have inside JavaScript: the declared name when it is a
 // usable identifier, else $1, $2, …
