@@ -80,6 +80,9 @@ int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a
     return SQLITE_DENY;
   }
   security::AuthRequest request{action, a1, a2, db, inner};
+  if (action == SQLITE_READ && db == nullptr && a1 != nullptr && a2 != nullptr && *a2 == '\0') {
+    request.no_such_table = !s->NamesTable(a1);
+  }
   security::AuthDecision decision;
   if (s->frames_.empty()) {
     decision = security::AuthorizeUser(request);
@@ -107,6 +110,14 @@ int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a
   if (decision.allowed) return SQLITE_OK;
   if (!s->denial_) s->denial_ = std::move(decision);
   return SQLITE_DENY;
+}
+
+bool SessionImpl::NamesTable(const char* name) const {
+  // With no schema and no column, this only asks whether a table of that name exists in
+  // any schema (views and eponymous virtual tables such as json_each are not tables; a
+  // view's own reads are checked on their own).
+  return sqlite3_table_column_metadata(db_, nullptr, name, nullptr, nullptr, nullptr, nullptr,
+                                       nullptr, nullptr) == SQLITE_OK;
 }
 
 Status SessionImpl::CheckStack(std::string_view function) const {

@@ -200,6 +200,9 @@ class SessionImpl {
 
  private:
   friend class Ddl;
+  // Whether a table of that name exists in a schema of the connection (the authorizer's
+  // question for count(*) reads; see security::AuthRequest::no_such_table).
+  bool NamesTable(const char* name) const;
   static int Authorize(void* self, int action, const char* a1, const char* a2, const char* db,
                        const char* inner);
   // SQLite's progress handler: interrupts SQL run for a guest call that must stop.

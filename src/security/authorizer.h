@@ -27,6 +27,11 @@ struct AuthRequest {
   const char* arg2;
   const char* database;
   const char* inner;  // the innermost trigger or view responsible, if any
+  // For SQLITE_READ with an empty column and no database (SQLite's check of a FROM item
+  // none of whose columns is used, as in count(*)): true when no table of that
+  // name exists in any schema of the connection — the name is a CTE's or a table
+  // function's, whose own reads are checked one by one. Set by the caller, who can ask.
+  bool no_such_table = false;
 };
 
 struct AuthDecision {
