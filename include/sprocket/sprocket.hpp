@@ -50,6 +50,14 @@ struct Options {
       log_sink;
 };
 
+// A message a statement raised besides its result, as PostgreSQL's NOTICE and WARNING:
+// "function f(INTEGER) does not exist, skipping" for DROP FUNCTION IF EXISTS, or a
+// setting that is accepted but has no effect yet.
+struct Notice {
+  std::string severity = "NOTICE";  // "NOTICE" or "WARNING"
+  std::string message;
+};
+
 // The rows and counters of one executed statement.
 struct ResultSet {
   std::vector<std::string> columns;
@@ -57,6 +65,8 @@ struct ResultSet {
   // Rows inserted, updated or deleted by the statement (sqlite3_changes64), 0 for queries.
   int64_t rows_affected = 0;
   int64_t last_insert_rowid = 0;
+  // What the statement raised (Session::Execute: every statement of the script, in order).
+  std::vector<Notice> notices;
 };
 
 class Session;

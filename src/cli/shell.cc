@@ -108,6 +108,10 @@ Status Shell::RunSql(std::string_view sql) {
   return session_.ExecuteScript(
       sql, [&](int /*index*/, std::string_view /*statement*/, const ResultSet& result) {
         std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+        for (const Notice& notice : result.notices) {
+          out_.flush();  // in order with what the statements before it printed
+          err_ << notice.severity << ":  " << notice.message << std::endl;
+        }
         // Only statements that return columns print anything.
         if (!result.columns.empty()) Print(result);
         if (settings_.timer) {

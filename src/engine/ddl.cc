@@ -8,6 +8,7 @@
 #include "common/strings.h"
 #include "engine/host_api_impl.h"
 #include "engine/session_impl.h"
+#include "runtime/types.h"
 #include "sql/lexer.h"
 
 namespace sprocket {
@@ -344,12 +345,50 @@ Status Ddl::CreateFunction(const sql::CreateFunctionStmt& s) {
   return catalog_.PutFunction(r);
 }
 
+namespace {
+
+// "f(INTEGER, TEXT)": how DROP FUNCTION named the function, for its errors.
+std::string GivenSignature(const sql::DropFunctionStmt& s) {
+  std::string out = s.name + "(";
+  for (size_t i = 0; i < s.args->size(); ++i) {
+    if (i) out += ", ";
+    out += ToUpper((*s.args)[i].type);
+  }
+  return out + ")";
+}
+
+// Whether DROP FUNCTION's argument list names `def`'s signature: the same number of
+// arguments, each of the same type (INT and INTEGER alike; names are ignored).
+bool SignatureMatches(const sql::DropFunctionStmt& s, const runtime::FunctionDef& def) {
+  if (s.args->size() != def.params.size()) return false;
+  for (size_t i = 0; i < def.params.size(); ++i) {
+    auto given = runtime::ParseSqlType((*s.args)[i].type);
+    if (!given.ok() || *given != def.params[i].type) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Status Ddl::DropFunction(const sql::DropFunctionStmt& s) {
   std::string what = s.is_procedure ? "procedure" : "function";
   const catalog::FunctionRecord* f = session_.snapshot().FindFunction(s.name);
+  if (f != nullptr && s.args && !SignatureMatches(s, f->def)) {
+    std::string message = what + " " + GivenSignature(s) + " does not exist";
+    std::string has = " (there is " + f->def.name + "(" + f->ArgumentsText() + "))";
+    if (s.if_exists) {
+      session_.AddNotice(message + ", skipping" + has);
+      return Status::Ok();
+    }
+    return NotFound(message + has);
+  }
   if (f == nullptr) {
-    if (s.if_exists) return Status::Ok();
-    return NotFound(what + " " + Q(s.name) + " does not exist");
+    std::string named = s.args ? GivenSignature(s) : Q(s.name);
+    if (s.if_exists) {
+      session_.AddNotice(what + " " + named + " does not exist, skipping");
+      return Status::Ok();
+    }
+    return NotFound(what + " " + named + " does not exist");
   }
   if ((f->def.kind == runtime::FunctionKind::kProcedure) != s.is_procedure) {
     return Invalid(Q(f->def.name) + " is not a " + what);

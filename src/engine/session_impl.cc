@@ -487,8 +487,11 @@ bool SessionImpl::MayRunFunctions(const sql::ParsedStatement& statement) const {
 
 Status SessionImpl::Run(const sql::ParsedStatement& statement, const std::vector<Value>& params,
                         ResultSet* out) {
+  notices_.clear();
   Status st = RunStatementOnce(statement, params, out);
   ReleaseInstances();
+  out->notices = std::move(notices_);
+  notices_.clear();
   return st;
 }
 
@@ -644,13 +647,16 @@ Result<ResultSet> SessionImpl::Execute(std::string_view sql, const std::vector<V
                       std::to_string(texts.size()) + ")");
   }
   ResultSet out;
+  std::vector<sprocket::Notice> notices;  // of every statement, in order
   for (size_t i = 0; i < texts.size(); ++i) {
     int index = static_cast<int>(i) + 1;
     auto parsed = sql::ParseStatement(texts[i], index);
     if (!parsed.ok()) return InScript(parsed.status(), index, texts.size());
     Status st = Run(*parsed, params, &out);
     if (!st.ok()) return InScript(st, index, texts.size());
+    for (sprocket::Notice& n : out.notices) notices.push_back(std::move(n));
   }
+  out.notices = std::move(notices);
   return out;
 }
 

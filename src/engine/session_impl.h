@@ -175,6 +175,11 @@ class SessionImpl {
   void SetFunctionError(const Status& status) { function_error_ = status; }
   void ClearFunctionError() { function_error_.reset(); }
 
+  // Raises a notice for the statement in progress (ResultSet::notices).
+  void AddNotice(std::string message, std::string severity = "NOTICE") {
+    notices_.push_back(sprocket::Notice{std::move(severity), std::move(message)});
+  }
+
   void RecordAudit(std::string event, std::string subject, std::string capability,
                    std::string target, std::string detail);
 
@@ -237,6 +242,7 @@ class SessionImpl {
   std::vector<GuestCall> calls_;                  // the guest calls in progress
   std::optional<security::AuthDecision> denial_;  // the authorizer's latest refusal
   std::optional<Status> function_error_;
+  std::vector<sprocket::Notice> notices_;  // raised by the statement in progress
   StmtPtr data_version_stmt_;
   StmtPtr savepoint_stmts_[3];  // SAVEPOINT, RELEASE, ROLLBACK TO _sprocket_statement
   int64_t data_version_ = -1;

@@ -60,6 +60,9 @@ struct DropFunctionStmt {
   bool is_procedure = false;
   bool if_exists = false;
   std::string name;
+  // The argument list, when given (`DROP FUNCTION f(INTEGER)`, `f()`): it must match the
+  // function's; names are ignored, as in PostgreSQL.
+  std::optional<std::vector<ParamDef>> args;
   bool cascade = false;  // RESTRICT (the default) when false
 };
 

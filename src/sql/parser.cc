@@ -832,7 +832,9 @@ Result<StatementNode> Parser::ParseDropFunction() {
   }
   const std::string noun_name = drop.is_procedure ? "procedure name" : "function name";
   SPROCKET_ASSIGN_OR_RETURN(drop.name, ParseName(noun_name));
-  if (PeekIs("(")) SPROCKET_RETURN_IF_ERROR(SkipParenthesized());  // argument types
+  if (Accept("(")) {
+    SPROCKET_ASSIGN_OR_RETURN(drop.args, ParseParamList(false));
+  }
   if (Accept("CASCADE")) {
     drop.cascade = true;
   } else {

@@ -391,9 +391,16 @@ TEST(DropFunctionTest, Forms) {
   EXPECT_TRUE(d.if_exists);
   EXPECT_EQ(d.name, "F x");
   EXPECT_TRUE(d.cascade);
+  ASSERT_TRUE(d.args.has_value());
+  ASSERT_EQ(d.args->size(), 2u);
+  EXPECT_EQ((*d.args)[1].type, "VARCHAR(10)");
+  EXPECT_FALSE(As<DropFunctionStmt>("DROP FUNCTION f").args.has_value());
+  EXPECT_EQ(As<DropFunctionStmt>("DROP FUNCTION f(price REAL)").args->at(0).name, "price");
 
   d = As<DropFunctionStmt>("DROP PROCEDURE p() RESTRICT");
   EXPECT_TRUE(d.is_procedure);
+  ASSERT_TRUE(d.args.has_value());
+  EXPECT_TRUE(d.args->empty());
   EXPECT_EQ(d.name, "p");
   EXPECT_FALSE(d.cascade);
 }
@@ -405,7 +412,7 @@ TEST(DropFunctionTest, Errors) {
             "syntax error at line 1, column 14: expected function name after 'FUNCTION', "
             "found end of statement");
   EXPECT_EQ(Error("DROP FUNCTION f(int"),
-            "syntax error at line 1, column 20: expected ) after 'int', found end of "
+            "syntax error at line 1, column 20: expected , or ) after 'int', found end of "
             "statement");
   EXPECT_EQ(Error("DROP FUNCTION f, g"),
             "syntax error at line 1, column 16: expected end of statement after 'f', found "

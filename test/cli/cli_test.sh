@@ -262,5 +262,11 @@ expect_not_contains ".schema hides the catalog" "sprocket_" "$OUT"
 run "$TMP/cat.db" ".tables"
 expect_eq ".tables hides the catalog" "orders" "$OUT"
 
+# Notices go to stderr, psql-style, in order with the output; they are not errors.
+run ":memory:" "DROP FUNCTION IF EXISTS nope(INTEGER); SELECT 1 AS one;"
+expect_eq "notice exit code" 0 "$CODE"
+expect_eq "notice on stderr" "NOTICE:  function nope(INTEGER) does not exist, skipping" "$ERR"
+expect_contains "statement after a notice runs" "one" "$OUT"
+
 echo "cli_test: $checks checks, $failures failed"
 [ "$failures" -eq 0 ]
