@@ -493,6 +493,10 @@ Status Ddl::ChangeCapabilities(catalog::OwnerKind kind, const std::string& owner
 // --- triggers -----------------------------------------------------------------------
 
 Status Ddl::CreateTrigger(const sql::CreateTriggerStmt& s) {
+  if (StartsWithIgnoreCase(s.name, "_sprocket_")) {
+    return Status(StatusCode::kPermissionDenied,
+                  "permission denied: trigger names starting with _sprocket_ are reserved");
+  }
   if (security::IsSystemTable(s.table)) {
     return Status(StatusCode::kPermissionDenied,
                   "permission denied: cannot create triggers on " + Q(s.table) +

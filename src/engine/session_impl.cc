@@ -508,7 +508,10 @@ Status SessionImpl::RunStatementOnce(const sql::ParsedStatement& statement,
   }
   if (const auto* drop = std::get_if<sql::DropTriggerStmt>(&statement.node);
       drop != nullptr && !drop->table && snapshot_->TriggersNamed(drop->name).empty()) {
-    if (StartsWithIgnoreCase(drop->name, "_sprocket_")) {
+    // The name may be qualified ("temp._sprocket_0"): the trigger's own name counts.
+    std::string_view own = drop->name;
+    if (size_t dot = own.find('.'); dot != std::string_view::npos) own = own.substr(dot + 1);
+    if (StartsWithIgnoreCase(drop->name, "_sprocket_") || StartsWithIgnoreCase(own, "_sprocket_")) {
       return Status(StatusCode::kPermissionDenied,
                     "permission denied: trigger names starting with _sprocket_ are reserved");
     }
