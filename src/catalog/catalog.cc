@@ -192,6 +192,12 @@ Status Bind(sqlite3* db, sqlite3_stmt* stmt, const std::vector<Value>& values) {
 
 Value OptionalInt(int64_t v) { return v ? Value(v) : Value(); }
 
+// JSON text of `j` as a catalog value. Text that is not UTF-8 is refused before it gets
+// here (Ddl); should any arrive, it is replaced rather than thrown as an exception.
+Value JsonText(const json& j) {
+  return Value(j.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
 Result<FunctionRecord> ReadFunction(sqlite3_stmt* s) {
   FunctionRecord r;
   runtime::FunctionDef& d = r.def;
@@ -434,8 +440,8 @@ Status Catalog::PutFunction(const FunctionRecord& r) {
                                 {Value(d.name),
                                  Value(KindName(d.kind)),
                                  Value(d.language),
-                                 Value(ParamsJson(d.params).dump()),
-                                 Value(ReturnsJson(d).dump()),
+                                 JsonText(ParamsJson(d.params)),
+                                 JsonText(ReturnsJson(d)),
                                  Value(r.ArgumentsText()),
                                  Value(r.ReturnsText()),
                                  Value(VolatilityName(d.volatility)),
@@ -507,13 +513,13 @@ Status Catalog::PutTrigger(const TriggerRecord& t) {
   SPROCKET_ASSIGN_OR_RETURN(StmtPtr s, PrepareOne(db_, sql));
   SPROCKET_RETURN_IF_ERROR(Bind(
       db_, s.get(),
-      {Value(t.table), Value(t.name), Value(t.TimingText()), Value(events.dump()),
-       Value(t.EventsText()), Value(t.LevelText()), Value(t.for_all ? 1 : 0),
-       Value(referencing.dump()), t.when.empty() ? Value() : Value(t.when),
-       t.function.empty() ? Value() : Value(t.function), Value(json(t.arguments).dump()),
-       t.language.empty() ? Value() : Value(t.language), t.is_inline() ? Value(t.source) : Value(),
-       Value(t.source_line), Value(security::PolicyName(t.policy)), Value(t.enabled ? 1 : 0),
-       Value(t.Definition()), t.created_at.empty() ? Value() : Value(t.created_at)}));
+      {Value(t.table), Value(t.name), Value(t.TimingText()), JsonText(events),
+       Value(t.EventsText()), Value(t.LevelText()), Value(t.for_all ? 1 : 0), JsonText(referencing),
+       t.when.empty() ? Value() : Value(t.when), t.function.empty() ? Value() : Value(t.function),
+       JsonText(json(t.arguments)), t.language.empty() ? Value() : Value(t.language),
+       t.is_inline() ? Value(t.source) : Value(), Value(t.source_line),
+       Value(security::PolicyName(t.policy)), Value(t.enabled ? 1 : 0), Value(t.Definition()),
+       t.created_at.empty() ? Value() : Value(t.created_at)}));
   SPROCKET_RETURN_IF_ERROR(StepDone(db_, s.get()));
   return BumpVersion();
 }

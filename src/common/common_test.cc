@@ -59,3 +59,21 @@ TEST(StringsTest, CaseAndQuoting) {
 
 }  // namespace
 }  // namespace sprocket
+
+namespace sprocket {
+namespace {
+
+TEST(StringsTest, InvalidUtf8Offset) {
+  EXPECT_EQ(InvalidUtf8Offset("plain"), std::string_view::npos);
+  EXPECT_EQ(InvalidUtf8Offset("José Müller 東京 😀"), std::string_view::npos);
+  EXPECT_EQ(InvalidUtf8Offset("a\xff"), 1u);
+  EXPECT_EQ(InvalidUtf8Offset("ab\xc3"), 2u);            // truncated
+  EXPECT_EQ(InvalidUtf8Offset("\xc0\xaf"), 0u);          // overlong '/'
+  EXPECT_EQ(InvalidUtf8Offset("x\xed\xa0\x80"), 1u);     // a surrogate
+  EXPECT_EQ(InvalidUtf8Offset("\xf4\x90\x80\x80"), 0u);  // above U+10FFFF
+  EXPECT_EQ(InvalidUtf8Offset("\xe2\x82"), 0u);
+  EXPECT_EQ(InvalidUtf8Offset(std::string_view("a\0b", 3)), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace sprocket

@@ -25,6 +25,11 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
 // Whitespace trimmed from both ends.
 std::string_view Trim(std::string_view s);
 
+// The offset of the first byte of `s` that does not begin or continue a well-formed UTF-8
+// sequence (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF), or npos when
+// `s` is valid UTF-8.
+size_t InvalidUtf8Offset(std::string_view s);
+
 // Hashes std::string and std::string_view alike, so maps keyed by std::string can be
 // searched with a string_view without allocating (with std::equal_to<>).
 struct StringHash {

@@ -24,6 +24,15 @@ Status Invalid(std::string message) {
 }
 std::string Q(std::string_view name) { return QuoteIdentifier(name); }
 
+// SQLite registers functions under names of at most 255 bytes.
+constexpr size_t kMaxFunctionNameBytes = 255;
+Status CheckFunctionName(std::string_view name) {
+  if (name.size() <= kMaxFunctionNameBytes) return Status::Ok();
+  return Invalid("function name \"" + std::string(name.substr(0, 32)) + "…\" is too long (" +
+                 std::to_string(name.size()) + " bytes; at most " +
+                 std::to_string(kMaxFunctionNameBytes) + ")");
+}
+
 runtime::Volatility ToRuntime(sql::Volatility v) {
   switch (v) {
     case sql::Volatility::kImmutable:
@@ -161,6 +170,15 @@ Status ApplySetting(const sql::Setting& s, catalog::FunctionRecord* r) {
 Ddl::Ddl(SessionImpl& session) : session_(session), catalog_(session.db()) {}
 
 Status Ddl::Run(const sql::ParsedStatement& statement) {
+  // Names, arguments and bodies go to the catalog (some as JSON) and to SQLite's function
+  // registry: text that is not UTF-8 is refused here, as PostgreSQL refuses it.
+  if (size_t bad = InvalidUtf8Offset(statement.text); bad != std::string::npos) {
+    sql::Position at = sql::Advance(statement.position, statement.text, static_cast<int>(bad));
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(statement.text[bad]));
+    return Invalid(std::string("invalid byte sequence for encoding \"UTF8\": ") + hex +
+                   " at line " + std::to_string(at.line) + ", column " + std::to_string(at.column));
+  }
   SessionImpl::EngineScope engine(session_);
   return std::visit(
       [&](const auto& node) -> Status {
@@ -233,6 +251,7 @@ Result<std::string> Ddl::CanonicalLanguage(const std::string& language) {
 
 Status Ddl::CreateFunction(const sql::CreateFunctionStmt& s) {
   std::string what = s.is_procedure ? "procedure" : "function";
+  SPROCKET_RETURN_IF_ERROR(CheckFunctionName(s.name));
   catalog::FunctionRecord r;
   runtime::FunctionDef& d = r.def;
   d.name = s.name;
@@ -434,6 +453,7 @@ Status Ddl::AlterFunction(const sql::AlterFunctionStmt& s) {
                           " exists: a function returning TABLE or SETOF needs a name of its own");
       }
     }
+    SPROCKET_RETURN_IF_ERROR(CheckFunctionName(rename->new_name));
     SPROCKET_ASSIGN_OR_RETURN(bool builtin, IsBuiltinFunction(rename->new_name));
     if (builtin) {
       return Status(StatusCode::kAlreadyExists,

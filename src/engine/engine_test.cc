@@ -324,3 +324,63 @@ TEST(EngineTest, ReplacingAnAsFileFunctionRunsTheNewContents) {
 
 }  // namespace
 }  // namespace sprocket
+
+namespace sprocket {
+namespace {
+
+// Regression (reliability run): invalid UTF-8 in names and trigger arguments aborted the
+// process (an uncaught exception of the JSON library writing the catalog).
+TEST(EngineTest, InvalidUtf8InCatalogStatementsIsAnError) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  auto s = Connect(**db);
+  ASSERT_TRUE(s->Execute("CREATE TABLE t(a INTEGER, b TEXT)").ok());
+  ASSERT_TRUE(
+      s->Execute("CREATE FUNCTION trig() RETURNS TRIGGER LANGUAGE js AS $$ return $$").ok());
+  const std::string bad = "\xff";
+  for (const std::string& sql : {
+           "CREATE FUNCTION f(\"a" + bad +
+               "\" INTEGER) RETURNS INTEGER LANGUAGE js AS $$ return 1 $$",
+           "CREATE TRIGGER tr BEFORE INSERT ON t EXECUTE FUNCTION trig('x" + bad + "')",
+           "CREATE FUNCTION g() RETURNS TABLE(\"c" + bad +
+               "\" INTEGER) LANGUAGE js AS $$ return [] $$",
+           "CREATE TRIGGER tr AFTER INSERT ON t REFERENCING NEW TABLE AS \"n" + bad +
+               "\" FOR EACH STATEMENT EXECUTE FUNCTION trig()",
+           "CREATE TRIGGER tr BEFORE UPDATE OF \"a" + bad + "\" ON t EXECUTE FUNCTION trig()",
+       }) {
+    auto r = s->Execute(sql);
+    ASSERT_FALSE(r.ok()) << sql;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << sql;
+    EXPECT_NE(r.status().message().find("invalid byte sequence for encoding \"UTF8\": 0xff"),
+              std::string::npos)
+        << r.status().message();
+  }
+  EXPECT_EQ(One(*s, "SELECT count(*) FROM sprocket_functions"), Value(1));
+  EXPECT_EQ(One(*s, "SELECT count(*) FROM sprocket_triggers"), Value(0));
+}
+
+// Regression: a function name longer than SQLite's 255 bytes was accepted, after which
+// every statement on the database failed, DROP FUNCTION included.
+TEST(EngineTest, OverlongFunctionNamesAreRefused) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  auto s = Connect(**db);
+  std::string name(300, 'f');
+  auto r =
+      s->Execute("CREATE FUNCTION " + name + "() RETURNS INTEGER LANGUAGE js AS $$ return 1 $$");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("is too long (300 bytes; at most 255)"), std::string::npos)
+      << r.status().message();
+  ASSERT_TRUE(
+      s->Execute("CREATE FUNCTION short() RETURNS INTEGER LANGUAGE js AS $$ return 1 $$").ok());
+  r = s->Execute("ALTER FUNCTION short RENAME TO " + name);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(One(*s, "SELECT short()"), Value(1));
+  std::string longest(255, 'g');
+  ASSERT_TRUE(s->Execute("ALTER FUNCTION short RENAME TO " + longest).ok());
+  EXPECT_EQ(One(*s, "SELECT " + longest + "()"), Value(1));
+  EXPECT_TRUE(s->Execute("DROP FUNCTION " + longest).ok());
+}
+
+}  // namespace
+}  // namespace sprocket

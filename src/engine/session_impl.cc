@@ -386,7 +386,13 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
       slot->name = record->def.name;
       slot->arity = static_cast<int>(record->def.params.size());
       slot->deterministic = record->def.volatility == runtime::Volatility::kImmutable;
-      SPROCKET_RETURN_IF_ERROR(RegisterSlot(slot, /*remove=*/false));
+      // A function SQLite refuses to register (a catalog written by another program, say
+      // with a name too long) must not stop every statement: it stays unusable, and can
+      // be dropped.
+      if (Status st = RegisterSlot(slot, /*remove=*/false); !st.ok()) {
+        slot->entry->compiled.reset();
+        slot->entry->compile_error = st;
+      }
     }
   }
   if (tables_changed) {
@@ -431,8 +437,14 @@ FunctionSlot* SessionImpl::FindSlot(std::string_view name) const {
 
 Status SessionImpl::RegisterSlot(FunctionSlot* slot, bool remove) {
   int rc = remove ? UnregisterFunction(db_, *slot) : RegisterFunction(db_, slot);
-  if (rc != SQLITE_OK)
-    return SqliteError(db_, rc).WithContext("registering function \"" + slot->name + "\"");
+  if (rc != SQLITE_OK) {
+    // sqlite3_create_function_v2 reports a bad name or arity as SQLITE_MISUSE without a
+    // message of its own.
+    return Status(StatusCode::kInvalidArgument,
+                  "cannot register function \"" + slot->name + "\" with SQLite: " +
+                      (rc == SQLITE_MISUSE ? std::string("name or arity refused")
+                                           : std::string(sqlite3_errstr(rc))));
+  }
   return Status::Ok();
 }
 

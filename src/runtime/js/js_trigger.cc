@@ -50,20 +50,26 @@ Result<JsInstance::TriggerShape*> JsInstance::ShapeFor(
   auto shape = std::make_unique<TriggerShape>();
   shape->columns = columns;
   shape->ncols = columns != nullptr ? columns->size() : 0;
+  // In an object literal `__proto__: v` sets the prototype; a computed key makes an own
+  // property like any other column.
+  auto literal_key = [](const std::string& column) {
+    return column == "__proto__" ? "[" + JsString(column) + "]" : JsString(column);
+  };
   std::string params, news, olds, compare;
   for (size_t i = 0; i < shape->ncols; ++i) {
-    std::string key = JsString((*columns)[i]);
+    std::string key = literal_key((*columns)[i]);
+    std::string member = JsString((*columns)[i]);
     std::string at = i == 0 ? "k" : "k + " + std::to_string(i);
     params += (i ? ", n" : "n") + std::to_string(i);
     news += (i ? ", " : "") + key + ": N[" + at + "]";
     olds += (i ? ", " : "") + key + ": O[" + at + "]";
     // A changed value, or an object (a blob's bytes may have been changed in place).
-    compare += "    x = v[" + key + "]; if (x !== N[" + at +
+    compare += "    x = v[" + member + "]; if (x !== N[" + at +
                "] || (x !== null && typeof x === 'object')) out.push(" + at + ", x);\n";
   }
   std::string row_object;
   for (size_t i = 0; i < shape->ncols; ++i) {
-    row_object += (i ? ", " : "") + JsString((*columns)[i]) + ": n" + std::to_string(i);
+    row_object += (i ? ", " : "") + literal_key((*columns)[i]) + ": n" + std::to_string(i);
   }
   const std::string ncols = std::to_string(shape->ncols);
   // A class, so that every ctx has the same shape (fast property access in the trigger);
