@@ -384,3 +384,46 @@ TEST(EngineTest, OverlongFunctionNamesAreRefused) {
 
 }  // namespace
 }  // namespace sprocket
+
+namespace sprocket {
+namespace {
+
+// Regression: inside a plain BEGIN, the first write failed at once with "database is
+// locked" while another connection held the write lock (the catalog check before the
+// statement pinned a read snapshot that could never be upgraded); SQLite waits for the
+// busy timeout.
+TEST(EngineTest, FirstWriteInBeginWaitsForTheWriteLock) {
+  TempDb dir;
+  for (bool with_function : {false, true}) {
+    auto db = Database::Open(dir.path());
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    auto a = Connect(**db);
+    auto b = Connect(**db);
+    ASSERT_TRUE(a->Execute("CREATE TABLE IF NOT EXISTS t(x)").ok());
+    if (with_function) {
+      ASSERT_TRUE(a->Execute("CREATE OR REPLACE FUNCTION f() RETURNS INTEGER LANGUAGE js AS "
+                             "$$ return 1 $$")
+                      .ok());
+    }
+    ASSERT_TRUE(a->Execute("BEGIN").ok());
+    ASSERT_TRUE(a->Execute("INSERT INTO t VALUES (1)").ok());
+    std::thread committer([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      EXPECT_TRUE(a->Execute("COMMIT").ok());
+    });
+    ASSERT_TRUE(b->Execute("BEGIN").ok());
+    // Prepared inside the transaction, too.
+    auto prepared = b->Prepare("INSERT INTO t VALUES (2)");
+    ASSERT_TRUE(prepared.ok()) << prepared.status().message();
+    auto stepped = (*prepared)->Step();
+    EXPECT_TRUE(stepped.ok()) << stepped.status().message();
+    auto r = b->Execute("INSERT INTO t VALUES (2)");
+    committer.join();
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    EXPECT_TRUE(b->Execute("COMMIT").ok());
+    EXPECT_EQ(One(*b, "SELECT count(*) FROM t WHERE x = 2"), Value(with_function ? 4 : 2));
+  }
+}
+
+}  // namespace
+}  // namespace sprocket

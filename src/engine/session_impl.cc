@@ -27,6 +27,7 @@ SessionImpl::SessionImpl(DatabaseState& state)
 
 SessionImpl::~SessionImpl() {
   data_version_stmt_.reset();
+  write_lock_stmt_.reset();
   if (triggers_ != nullptr) triggers_->ReleaseInstances();
   triggers_.reset();
   for (StmtPtr& stmt : savepoint_stmts_) stmt.reset();
@@ -507,9 +508,51 @@ Status SessionImpl::Run(const sql::ParsedStatement& statement, const std::vector
   return st;
 }
 
+namespace {
+
+// Whether `statement` writes from its first step: Sprocket DDL, INSERT, UPDATE, DELETE,
+// REPLACE (by its leading keyword; a WITH … statement may only read).
+bool WritesAtOnce(const sql::ParsedStatement& statement) {
+  const auto* plain = std::get_if<sql::PlainStatement>(&statement.node);
+  if (plain == nullptr) return !std::holds_alternative<sql::CallStmt>(statement.node);
+  if (plain->kind != sql::PlainKind::kOther) return false;
+  std::string_view text = Trim(statement.text);
+  for (const char* k : {"INSERT", "UPDATE", "DELETE", "REPLACE"}) {
+    size_t n = std::strlen(k);
+    if (text.size() >= n && EqualsIgnoreCase(text.substr(0, n), k) &&
+        (text.size() == n || !std::isalnum(static_cast<unsigned char>(text[n])))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Status SessionImpl::BeginStatement(const sql::ParsedStatement& statement) {
+  // Inside BEGIN (deferred), before the transaction has read anything: the catalog check
+  // below would start a read snapshot, and a write after another connection's commit
+  // could then never be upgraded (SQLITE_BUSY_SNAPSHOT, at once, without the busy
+  // timeout). SQLite's own first write takes the write lock first, waiting for it; so do
+  // we, with a write that changes nothing.
+  if (TransactionUnread() && !state_.options().read_only && WritesAtOnce(statement)) {
+    EngineScope engine(*this);
+    if (write_lock_stmt_ == nullptr) {
+      auto stmt = PrepareOne(db_, "UPDATE main._sprocket_meta SET value = value WHERE 0");
+      if (stmt.ok()) write_lock_stmt_ = std::move(*stmt);  // absent catalog: nothing to do
+    }
+    if (write_lock_stmt_ != nullptr) {
+      int rc = sqlite3_step(write_lock_stmt_.get());
+      sqlite3_reset(write_lock_stmt_.get());
+      if (rc != SQLITE_DONE) return SqliteError(db_, rc);
+    }
+  }
+  return SyncCatalog();
+}
+
 Status SessionImpl::RunStatementOnce(const sql::ParsedStatement& statement,
                                      const std::vector<Value>& params, ResultSet* out) {
-  SPROCKET_RETURN_IF_ERROR(SyncCatalog());
+  SPROCKET_RETURN_IF_ERROR(BeginStatement(statement));
   *out = ResultSet();
   if (const auto* plain = std::get_if<sql::PlainStatement>(&statement.node)) {
     (void)plain;

@@ -100,6 +100,10 @@ class SessionImpl {
 
   // Brings the registered functions up to the catalog's current version.
   Status SyncCatalog();
+  // What every statement does first (Execute and prepared Statements alike): inside an
+  // explicit transaction that has not read yet, a writing statement takes the write lock
+  // (waiting for it, as SQLite does) before anything reads; then SyncCatalog.
+  Status BeginStatement(const sql::ParsedStatement& statement);
 
   // True when `name` is a table function registered on this connection.
   bool IsTableFunction(std::string_view name) const;
@@ -118,6 +122,10 @@ class SessionImpl {
   DatabaseState& state() { return state_; }
   const catalog::CatalogSnapshot& snapshot() const { return *snapshot_; }
   bool autocommit() const { return sqlite3_get_autocommit(db_) != 0; }
+  // Inside an explicit transaction that has not read or written anything yet.
+  bool TransactionUnread() const {
+    return !autocommit() && sqlite3_txn_state(db_, "main") == SQLITE_TXN_NONE;
+  }
 
   // --- authorizer principals -------------------------------------------------------
   // While an EngineScope lives, SQL prepared on this connection is the engine's own.
@@ -244,6 +252,7 @@ class SessionImpl {
   std::optional<Status> function_error_;
   std::vector<sprocket::Notice> notices_;  // raised by the statement in progress
   StmtPtr data_version_stmt_;
+  StmtPtr write_lock_stmt_;     // a write that changes nothing (BeginStatement)
   StmtPtr savepoint_stmts_[3];  // SAVEPOINT, RELEASE, ROLLBACK TO _sprocket_statement
   int64_t data_version_ = -1;
   bool catalog_pending_ = true;

@@ -13,7 +13,10 @@ class Statement::Impl {
 
   Status Init() {
     if (!IsNative()) return Status::Ok();
-    SPROCKET_RETURN_IF_ERROR(session_.SyncCatalog());
+    // Not in a transaction that has not read yet: that would pin its snapshot before its
+    // first write (see BeginStatement). The first Step syncs; a function registration
+    // that changes then makes SQLite prepare the statement again.
+    if (!session_.TransactionUnread()) SPROCKET_RETURN_IF_ERROR(session_.SyncCatalog());
     SPROCKET_ASSIGN_OR_RETURN(stmt_, session_.PrepareChecked(parsed_.text, parsed_.position));
     return Status::Ok();
   }
@@ -73,7 +76,7 @@ class Statement::Impl {
       return false;
     }
     if (!started_) {
-      SPROCKET_RETURN_IF_ERROR(session_.SyncCatalog());
+      SPROCKET_RETURN_IF_ERROR(session_.BeginStatement(parsed_));
       if (!sqlite3_stmt_readonly(stmt_.get()) && session_.triggers().active()) {
         // A change with triggers runs through the session (the trigger engine may own
         // its row loop); its rows are served from memory.
