@@ -96,6 +96,9 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
   isolate_->SetAllowWasmCodeGenerationCallback(&AllowNoWasm);
   isolate_->SetAllowAtomicsWait(false);
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  // Errors name the line of the body that raised them, also when a host function (whose
+  // JavaScript side lives in another script) threw: the stack says which line called it.
+  isolate_->SetCaptureStackTraceForUncaughtExceptions(true, 32, v8::StackTrace::kScriptId);
   monitor_.isolate = isolate_;
   monitor_.cpu_limit_ns = CpuLimitMs(def) * 1000000;
   progress_.reset(new uint32_t[2]());
@@ -140,6 +143,7 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
   if (code_cache != nullptr) {
     code_cache->reset(v8::ScriptCompiler::CreateCodeCache(script->GetUnboundScript()));
   }
+  script_id_ = script->GetUnboundScript()->GetId();
   monitor_.thread_clock.store(CurrentThreadClock());
   monitor_.sequence.fetch_add(1, std::memory_order_acq_rel);
   v8::Local<v8::Value> completion;
@@ -192,6 +196,18 @@ Status JsInstance::ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> con
   v8::Local<v8::Message> message = try_catch.Message();
   if (!message.IsEmpty()) {
     int line = message->GetLineNumber(context).FromMaybe(0);
+    if (message->GetScriptOrigin().ScriptId() != script_id_) {
+      // Raised outside the body (the host API's JavaScript side): the innermost frame of
+      // the body is the line that called it.
+      v8::Local<v8::StackTrace> trace = message->GetStackTrace();
+      for (int i = 0; !trace.IsEmpty() && i < trace->GetFrameCount(); ++i) {
+        v8::Local<v8::StackFrame> frame = trace->GetFrame(isolate_, i);
+        if (frame->GetScriptId() == script_id_) {
+          line = frame->GetLineNumber();
+          break;
+        }
+      }
+    }
     // An error at the closing of a plv8-style body's wrapper belongs to its last line.
     int body_lines = 1;
     for (char c : def().source) body_lines += c == '\n';

@@ -183,6 +183,7 @@ class JsInstance : public Instance {
   // ValuesToJs's buffer, reused between calls (a nested call overwrites it only after the
   // array was made from it).
   std::vector<v8::Local<v8::Value>> values_;
+  int script_id_ = -1;  // the function's script (errors name its lines)
   CallMonitor monitor_;
   // progress_[0]: 1 + the row a trigger batch is running (0 outside batches), written by
   // JavaScript through progress_array_, read by the watchdog (CPU time is counted per row)
