@@ -618,7 +618,23 @@ Status Ddl::CreateTrigger(const sql::CreateTriggerStmt& s) {
     def.language = t.language;
     def.source = t.source;
     def.source_line = t.source_line;
-    auto compiled = session_.state().runtimes().Find(t.language)->Compile(def, {});
+    // The body is checked like a function's (LANGUAGE sql: its statements prepare, with
+    // NEW and OLD bound to the table's columns), as PostgreSQL's check_function_bodies.
+    std::vector<std::string> columns;
+    {
+      SPROCKET_ASSIGN_OR_RETURN(ResultSet info,
+                                RunStatement(session_.db(),
+                                             "SELECT name FROM pragma_table_xinfo(?1, 'main') "
+                                             "WHERE hidden <> 1 ORDER BY cid",
+                                             {Value(s.table)}));
+      for (const std::vector<Value>& row : info.rows) {
+        columns.push_back(row[0].type() == ValueType::kText ? row[0].text() : "");
+      }
+    }
+    runtime::CompileOptions options;
+    options.checker = &session_.host();
+    options.trigger_columns = &columns;
+    auto compiled = session_.state().runtimes().Find(t.language)->Compile(def, options);
     if (!compiled.ok()) return compiled.status().WithContext("trigger " + Q(s.name));
   }
 

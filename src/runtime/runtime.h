@@ -149,6 +149,10 @@ struct CompileOptions {
   // When set, the backend checks statements its source will run (LANGUAGE sql), like
   // PostgreSQL's check_function_bodies. Borrowed for the duration of Compile.
   HostApi* checker = nullptr;
+  // With `checker`, for a trigger body created on a table (CREATE TRIGGER … LANGUAGE …
+  // AS …): the table's columns, so that NEW.x and OLD.x are checked too. Null for a
+  // trigger function, which may fire on any table.
+  const std::vector<std::string>* trigger_columns = nullptr;
 };
 
 // The content address of what compiling `def` produces (DESIGN §7, L2 and L3): a SHA-256,

@@ -97,7 +97,8 @@ const std::vector<std::string>& TriggerValueNames() {
 }
 
 Result<std::string> BindTriggerReferences(const FunctionDef& def, std::string_view statement,
-                                          const std::vector<std::string>& columns) {
+                                          const std::vector<std::string>& columns,
+                                          bool any_column) {
   auto tokens = sql::Tokenize(statement);
   if (!tokens.ok()) return BodyError(def, tokens.status().message());
   const std::vector<sql::Token>& t = *tokens;
@@ -117,7 +118,8 @@ Result<std::string> BindTriggerReferences(const FunctionDef& def, std::string_vi
       std::string column = t[i + 2].Value();
       size_t c = 0;
       while (c < n && !EqualsIgnoreCase(columns[c], column)) ++c;
-      if (c == n) {
+      if (c == n && any_column) c = 0;
+      if (c == n && !any_column) {
         return Status(StatusCode::kInvalidArgument, "sql function \"" + def.name +
                                                         "\": " + ToUpper(t[i].text) +
                                                         " has no column \"" + column + "\"");

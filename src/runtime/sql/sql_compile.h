@@ -21,9 +21,12 @@ Result<std::string> ResolveArgumentNames(const FunctionDef& def, std::string sta
 
 // For a trigger body: rewrites NEW.col and OLD.col (columns of the trigger's table, in
 // `columns` order) and the TG_* names to positional parameters, laid out as
-// TriggerParameters() fills them. Unknown columns are kInvalidArgument.
+// TriggerParameters() fills them. Unknown columns are kInvalidArgument — unless
+// `any_column` (checking a trigger function, which may fire on any table): then every
+// NEW.x and OLD.x becomes a parameter.
 Result<std::string> BindTriggerReferences(const FunctionDef& def, std::string_view statement,
-                                          const std::vector<std::string>& columns);
+                                          const std::vector<std::string>& columns,
+                                          bool any_column = false);
 
 // The names bound after NEW's and OLD's columns, in order.
 const std::vector<std::string>& TriggerValueNames();

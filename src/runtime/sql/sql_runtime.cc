@@ -135,7 +135,24 @@ class SqlRuntime : public LanguageRuntime {
                     "sql function \"" + def.name + "\": the body must be SQL text, not bytes");
     }
     SPROCKET_ASSIGN_OR_RETURN(std::vector<std::string> statements, SplitSqlBody(def));
-    // Trigger bodies mention NEW and OLD, which only exist when the trigger fires.
+    // Trigger bodies mention NEW and OLD, which only exist when the trigger fires: they
+    // are checked with those bound as parameters (to the table's columns when known).
+    if (options.checker != nullptr && def.kind == FunctionKind::kTrigger) {
+      static const std::vector<std::string> kNoColumns;
+      const std::vector<std::string>& columns =
+          options.trigger_columns != nullptr ? *options.trigger_columns : kNoColumns;
+      for (const std::string& statement : statements) {
+        SPROCKET_ASSIGN_OR_RETURN(
+            std::string bound,
+            BindTriggerReferences(def, statement, columns,
+                                  /*any_column=*/options.trigger_columns == nullptr));
+        int offset = -1;
+        Status st = options.checker->CheckSql(bound, &offset);
+        if (!st.ok() && !CallsItself(def, st)) {
+          return st.WithContext("sql function \"" + def.name + "\"");
+        }
+      }
+    }
     if (options.checker != nullptr && def.kind != FunctionKind::kTrigger) {
       for (std::string& statement : statements) {
         auto resolved = ResolveArgumentNames(def, statement, *options.checker);
