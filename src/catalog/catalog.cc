@@ -626,7 +626,7 @@ Result<int> Catalog::Revoke(const CapabilityRecord& g) {
       RunStatement(
           db_,
           "DELETE FROM _sprocket_capabilities WHERE owner_kind = ?1 AND owner = ?2 AND "
-          "owner_table = ?3 AND capability = ?4 AND target = ?5",
+          "owner_table = ?3 AND capability = ?4 AND (target = ?5 OR ?5 = '*')",
           {Value(OwnerKindName(g.owner_kind)), Value(g.owner), Value(g.owner_table),
            Value(security::CapabilityKindName(g.capability.kind)), Value(g.capability.target)}));
   SPROCKET_RETURN_IF_ERROR(BumpVersion());

@@ -56,7 +56,8 @@ class Catalog {
   Status RenameColumn(std::string_view table, std::string_view column, std::string_view new_name);
 
   Status Grant(const CapabilityRecord& record);
-  // Returns how many grants were removed.
+  // Returns how many grants were removed. A target of '*' removes every grant of the
+  // capability's kind (REVOKE CAPABILITY FILE_WRITE('*'): no file writes at all).
   Result<int> Revoke(const CapabilityRecord& record);
   Status DeleteCapabilitiesOf(OwnerKind kind, std::string_view owner, std::string_view owner_table);
 

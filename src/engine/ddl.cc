@@ -141,9 +141,6 @@ Status ApplySetting(const sql::Setting& s, catalog::FunctionRecord* r) {
   if (s.name == "hot_reload") {
     const bool* v = std::get_if<bool>(&s.value.value);
     if (v == nullptr) return Invalid("setting hot_reload expects true or false");
-    if (*v && r->def.file_path.empty()) {
-      return Invalid("hot_reload applies only to functions created AS FILE");
-    }
     r->def.hot_reload = *v;
     return Status::Ok();
   }
@@ -437,6 +434,7 @@ Status Ddl::AlterFunction(const sql::AlterFunctionStmt& s) {
     for (const sql::Setting& setting : set->settings) {
       SPROCKET_RETURN_IF_ERROR(ApplySetting(setting, &r));
     }
+    NoticeSettings(*set, r.def);
     return catalog_.PutFunction(r);
   }
   if (const auto* rename = std::get_if<sql::RenameTo>(&s.action)) {
@@ -462,6 +460,45 @@ Status Ddl::AlterFunction(const sql::AlterFunctionStmt& s) {
     return catalog_.RenameFunction(f->def.name, rename->new_name);
   }
   return ChangeCapabilities(catalog::OwnerKind::kFunction, f->def.name, "", s.action);
+}
+
+void Ddl::NoticeSettings(const sql::SetSettings& set, const runtime::FunctionDef& def) {
+  for (const sql::Setting& setting : set.settings) {
+    if (setting.name == "hot_reload" && def.hot_reload) {
+      session_.AddNotice(
+          def.file_path.empty()
+              ? "hot_reload has no effect on " + Q(def.name) + ": it was not created AS FILE"
+              : "hot_reload is recorded but not implemented yet: " + Q(def.name) +
+                    " runs the code read when it was created (CREATE OR REPLACE … AS FILE reads "
+                    "the file again)");
+    }
+    if (setting.name == "max_instructions" && def.limits.max_instructions > 0) {
+      runtime::LanguageRuntime* rt = session_.state().runtimes().Find(def.language);
+      if (rt == nullptr || !rt->meters_instructions()) {
+        session_.AddNotice("max_instructions has no effect on " + def.language +
+                           " functions (it meters WebAssembly); their CPU time is limited by "
+                           "max_cpu_time_ms");
+      }
+    }
+  }
+}
+
+void Ddl::NoticeNoEffectYet(security::CapabilityKind kind) {
+  switch (kind) {
+    case security::CapabilityKind::kNetworkAccess:
+      session_.AddNotice(
+          "NETWORK_ACCESS is recorded, but functions cannot reach the network in this version "
+          "(there is no fetch yet)");
+      break;
+    case security::CapabilityKind::kFileRead:
+    case security::CapabilityKind::kFileWrite:
+      session_.AddNotice(std::string(security::CapabilityKindName(kind)) +
+                         " is recorded, but functions cannot reach files in this version (there "
+                         "is no ctx.fs yet)");
+      break;
+    default:
+      break;
+  }
 }
 
 Status Ddl::ChangeCapabilities(catalog::OwnerKind kind, const std::string& owner,
@@ -500,8 +537,14 @@ Status Ddl::ChangeCapabilities(catalog::OwnerKind kind, const std::string& owner
     catalog::CapabilityRecord record{kind, owner, owner_table, cap, ""};
     if (grant) {
       SPROCKET_RETURN_IF_ERROR(catalog_.Grant(record));
+      NoticeNoEffectYet(cap.kind);
     } else {
-      SPROCKET_RETURN_IF_ERROR(catalog_.Revoke(record).status());
+      SPROCKET_ASSIGN_OR_RETURN(int removed, catalog_.Revoke(record));
+      if (removed == 0) {
+        // PostgreSQL warns, too, when a REVOKE finds nothing to take away.
+        session_.AddNotice(subject + " had no " + cap.ToString() + " grant: nothing was revoked",
+                           "WARNING");
+      }
     }
     session_.RecordAudit(
         grant ? "grant" : "revoke", subject, security::CapabilityKindName(cap.kind), cap.target,
@@ -537,6 +580,9 @@ Status Ddl::CreateTrigger(const sql::CreateTriggerStmt& s) {
   }
   if (is_view && s.timing == sql::TriggerTiming::kAfterCommit) {
     return Invalid(Q(s.table) + " is a view: AFTER COMMIT OF triggers need a table");
+  }
+  if (s.timing == sql::TriggerTiming::kAfterCommit) {
+    session_.AddNotice("AFTER COMMIT OF triggers are recorded but do not fire yet in this version");
   }
   if (instead && !row) return Invalid("INSTEAD OF triggers must be FOR EACH ROW");
   if (instead && !s.when.empty()) return Invalid("INSTEAD OF triggers cannot have WHEN conditions");

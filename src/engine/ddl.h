@@ -32,6 +32,9 @@ class Ddl {
                             const std::string& owner_table, const sql::AlterAction& action);
 
   // "table", "view" or "" (absent), for a name in the main schema.
+  // Notices for what is recorded but does not act yet (STANDARDS: never in silence).
+  void NoticeNoEffectYet(security::CapabilityKind kind);
+  void NoticeSettings(const sql::SetSettings& set, const runtime::FunctionDef& def);
   Result<std::string> RelationKind(const std::string& name);
   Result<bool> HasColumn(const std::string& table, const std::string& column);
   Result<bool> IsBuiltinFunction(const std::string& name);

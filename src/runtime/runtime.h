@@ -177,6 +177,8 @@ class LanguageRuntime {
   // engine flags): part of every CompileKey, so that code cached by another build or
   // configuration is never reused.
   virtual std::string engine_fingerprint() const { return version(); }
+  // Whether max_instructions (exact instruction metering) means anything in this language.
+  virtual bool meters_instructions() const { return false; }
 
   // Compiles `def`. Syntax errors in the source are kSyntaxError with the guest's message
   // and position; a body that defines nothing callable is kInvalidArgument.

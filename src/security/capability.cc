@@ -85,6 +85,7 @@ Result<Capability> ValidateCapability(CapabilityKind kind, std::string_view targ
       }
       return Capability{kind, std::string(target)};
     case CapabilityKind::kNetworkAccess: {
+      if (target == "*") return Capability{kind, "*"};  // every host
       std::string host;
       int port = 0;
       if (!SplitHostPort(target, &host, &port) || host.empty()) {
@@ -106,8 +107,9 @@ Result<Capability> ValidateCapability(CapabilityKind kind, std::string_view targ
     }
     case CapabilityKind::kFileRead:
     case CapabilityKind::kFileWrite: {
+      if (target == "*") return Capability{kind, "*"};  // every path
       if (target.empty() || target[0] != '/') {
-        return BadTarget(kind, target, "(expected an absolute path)");
+        return BadTarget(kind, target, "(expected an absolute path or '*')");
       }
       std::string path(target);
       for (size_t i = 0; i < path.size();) {
@@ -179,6 +181,7 @@ bool CapabilitySet::AllowsNetwork(std::string_view host, int port) const {
   std::string h = ToLower(host);
   for (const Capability& c : grants_) {
     if (c.kind != CapabilityKind::kNetworkAccess) continue;
+    if (c.target == "*") return true;
     std::string pattern;
     int want_port = 0;
     if (!SplitHostPort(c.target, &pattern, &want_port)) continue;
@@ -200,7 +203,7 @@ bool CapabilitySet::AllowsFile(std::string_view canonical_path, bool write) cons
   CapabilityKind want = write ? CapabilityKind::kFileWrite : CapabilityKind::kFileRead;
   for (const Capability& c : grants_) {
     if (c.kind != want) continue;
-    if (c.target == "/") return true;
+    if (c.target == "/" || c.target == "*") return true;
     if (canonical_path == c.target) return true;
     if (canonical_path.size() > c.target.size() &&
         canonical_path.substr(0, c.target.size()) == c.target &&

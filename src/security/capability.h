@@ -19,7 +19,7 @@ Result<CapabilityKind> ParseCapabilityKind(std::string_view name);
 
 struct Capability {
   CapabilityKind kind;
-  std::string target;  // table or '*', host pattern, or absolute path prefix
+  std::string target;  // table, host pattern or absolute path prefix; '*' for all of them
   bool operator==(const Capability&) const = default;
   // "DATABASE_READ('users')"
   std::string ToString() const;
@@ -27,7 +27,8 @@ struct Capability {
 
 // Checks that a capability's target is well formed: a table name or '*' for the database
 // capabilities, "host[:port]" or "*.domain[:port]" for NETWORK_ACCESS, an absolute path
-// for FILE_*. Returns the canonical form (paths without trailing '/', hosts lower-case).
+// for FILE_*; '*' (every table, host or path) for each. Returns the canonical form (paths without
+// trailing '/', hosts lower-case).
 Result<Capability> ValidateCapability(CapabilityKind kind, std::string_view target);
 
 enum class Policy {

@@ -166,8 +166,21 @@ class FileRun {
     Result<ResultSet> result = (*session)->Execute(sql);
 
     if (record.kind == RecordKind::kStatementOk) {
-      if (result.ok()) return "";
-      return "statement failed" + Describe(record, sql) + "error: " + result.status().ToString();
+      if (!result.ok()) {
+        return "statement failed" + Describe(record, sql) + "error: " + result.status().ToString();
+      }
+      if (record.expected.empty()) return "";
+      std::string actual;
+      for (const Notice& n : result->notices) actual += "\n  " + n.severity + ": " + n.message;
+      bool match = result->notices.size() == record.expected.size();
+      for (size_t i = 0; match && i < record.expected.size(); ++i) {
+        match = result->notices[i].message.find(Expand(record.expected[i])) != std::string::npos;
+      }
+      if (match) return "";
+      std::string expected;
+      for (const std::string& e : record.expected) expected += "\n  " + e;
+      return "wrong notices" + Describe(record, sql) + "expected notices containing:" + expected +
+             "\nactual notices:" + (actual.empty() ? " none" : actual);
     }
     if (record.kind == RecordKind::kStatementError) {
       const std::string expected = Expand(record.expected_error);

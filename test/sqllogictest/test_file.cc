@@ -174,8 +174,12 @@ class Parser {
     }
     if (record.kind == RecordKind::kStatementOk) {
       if (saw_separator) {
-        Lint(record.line, "\"statement ok\" takes no expected result after ----");
-        return SkipRecord();
+        // Sprocket's extension: the notices the statement must raise, one per line.
+        record.expected = ReadBlock(false, nullptr);
+        if (record.expected.empty()) {
+          Lint(record.line, "\"statement ok\" with ---- must list the notices it expects");
+          return SkipRecord();
+        }
       }
     } else {
       std::vector<std::string> message = ReadBlock(false, nullptr);

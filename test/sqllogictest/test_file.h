@@ -54,8 +54,10 @@ struct Record {
   std::string expected_error;  // kStatementError: a substring of the error
   std::string types;           // kQuery: one letter per column ("ITR")
   SortMode sort = SortMode::kNoSort;
-  std::vector<std::string> expected;  // kQuery: lines after "----"
-  std::string path;                   // kLoad
+  // kQuery: lines after "----"; kStatementOk: the notices it must raise (each line a
+  // substring of one notice, in order; none expected when empty).
+  std::vector<std::string> expected;
+  std::string path;  // kLoad
 };
 
 // A problem that makes a file invalid whatever its results: a `statement error` without

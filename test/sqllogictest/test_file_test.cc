@@ -162,9 +162,22 @@ TEST(TestFileTest, UnknownCommandIsLint) {
       "statement ok\n"
       "SELECT 1\n"
       "----\n"
-      "1\n");
+      "\n");
   EXPECT_EQ(file.lint_errors.size(), 3u) << LintMessages(file);
   EXPECT_TRUE(file.records.empty());
+}
+
+TEST(TestFileTest, StatementOkMayListNotices) {
+  TestFile file = Parse(
+      "statement ok\n"
+      "DROP FUNCTION IF EXISTS f\n"
+      "----\n"
+      "does not exist, skipping\n"
+      "second notice\n");
+  ASSERT_EQ(file.records.size(), 1u) << LintMessages(file);
+  EXPECT_EQ(file.records[0].kind, RecordKind::kStatementOk);
+  EXPECT_EQ(file.records[0].expected,
+            (std::vector<std::string>{"does not exist, skipping", "second notice"}));
 }
 
 TEST(TestFileTest, CrLfLines) {
