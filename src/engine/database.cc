@@ -68,6 +68,11 @@ Result<std::unique_ptr<Statement>> Session::Prepare(std::string_view sql) {
 
 bool Session::autocommit() const { return impl_->autocommit(); }
 
-void Session::Interrupt() { sqlite3_interrupt(impl_->db()); }
+void Session::Interrupt() {
+  // Both are lock-free stores: safe from another thread or a signal handler. The token
+  // stops guests (and the engine's row loops); sqlite3_interrupt stops SQLite.
+  impl_->cancel().Request(runtime::CancelReason::kInterrupted);
+  sqlite3_interrupt(impl_->db());
+}
 
 }  // namespace sprocket

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 
 #include "catalog/catalog.h"
 #include "common/sqlite_util.h"
@@ -118,17 +119,27 @@ std::string DatabaseState::KeyOf(const runtime::FunctionDef& def) {
 
 Result<CompiledRef> DatabaseState::Compile(const runtime::FunctionDef& def,
                                            runtime::LanguageRuntime& runtime,
-                                           const runtime::CompileOptions& options) {
+                                           const runtime::CompileOptions& options,
+                                           const std::string& stats_table) {
   const std::string key = runtime::CompileKey(def, runtime.engine_fingerprint());
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = compiled_.find(key);
-    if (it != compiled_.end()) return it->second;
+    if (it != compiled_.end()) {
+      stats_.RecordCompile(def.name, stats_table, def.language, /*hit=*/true, 0);
+      return it->second;
+    }
   }
   // Compiled outside the lock: another session may compile the same definition at the
   // same time; the first to finish is kept.
-  SPROCKET_ASSIGN_OR_RETURN(std::shared_ptr<runtime::CompiledFunction> function,
-                            runtime.Compile(def, options));
+  auto start = std::chrono::steady_clock::now();
+  Result<std::shared_ptr<runtime::CompiledFunction>> compiled = runtime.Compile(def, options);
+  stats_.RecordCompile(
+      def.name, stats_table, def.language, /*hit=*/false,
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+          .count());
+  if (!compiled.ok()) return compiled.status();
+  std::shared_ptr<runtime::CompiledFunction> function = std::move(*compiled);
   std::lock_guard<std::mutex> lock(mutex_);
   auto [it, inserted] = compiled_.try_emplace(key, CompiledRef{function, 0});
   if (inserted) it->second.id = next_compiled_id_++;

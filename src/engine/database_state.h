@@ -13,6 +13,7 @@
 
 #include "catalog/records.h"
 #include "common/thread_annotations.h"
+#include "engine/function_stats.h"
 #include "engine/instance_pool.h"
 #include "runtime/runtime.h"
 #include "security/audit_log.h"
@@ -43,6 +44,8 @@ class DatabaseState {
   const Options& options() const { return options_; }
   runtime::RuntimeRegistry& runtimes() { return runtimes_; }
   security::AuditLog& audit() { return audit_; }
+  // Per-function call statistics (sprocket_function_stats).
+  FunctionStats& stats() { return stats_; }
 
   // The cached snapshot for `token`, or nullptr: sessions that reach the same catalog
   // version share one snapshot instead of each reading the tables.
@@ -52,8 +55,11 @@ class DatabaseState {
 
   // L2 (DESIGN §7): the compiled function for `def` — compiled by `runtime` the first time
   // any session needs this exact content (KeyOf), shared afterwards.
+  // Counted in stats() under the function's name (and `stats_table` for an inline
+  // trigger's body).
   Result<CompiledRef> Compile(const runtime::FunctionDef& def, runtime::LanguageRuntime& runtime,
-                              const runtime::CompileOptions& options = {}) EXCLUDES(mutex_);
+                              const runtime::CompileOptions& options = {},
+                              const std::string& stats_table = "") EXCLUDES(mutex_);
   // The L2 key of `def`: runtime::CompileKey with its runtime's engine fingerprint.
   std::string KeyOf(const runtime::FunctionDef& def);
   // Forgets compiled functions whose keys (KeyOf) are not in `keys`, and their warm
@@ -70,6 +76,7 @@ class DatabaseState {
   const Options options_;
   runtime::RuntimeRegistry runtimes_;
   security::AuditLog audit_;
+  FunctionStats stats_;
   sqlite3* anchor_ = nullptr;  // owned
 
   std::mutex mutex_;

@@ -427,3 +427,83 @@ TEST(EngineTest, FirstWriteInBeginWaitsForTheWriteLock) {
 
 }  // namespace
 }  // namespace sprocket
+
+namespace sprocket {
+namespace {
+
+// Interrupts `s` from another thread every few milliseconds until `sql` returns, and
+// returns its result.
+Result<ResultSet> ExecuteInterrupted(Session& s, std::string_view sql) {
+  std::atomic<bool> done{false};
+  std::thread interrupter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    while (!done.load()) {
+      s.Interrupt();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  auto r = s.Execute(sql);
+  done = true;
+  interrupter.join();
+  return r;
+}
+
+// Regression: Session::Interrupt (Ctrl-C in the shell) did not stop JavaScript; a spinning
+// function ran until its CPU limit.
+TEST(EngineTest, InterruptStopsASpinningFunction) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  auto s = Connect(**db);
+  ASSERT_TRUE(s->Execute("CREATE FUNCTION spin() RETURNS INTEGER LANGUAGE js AS $$ for (;;) {} $$; "
+                         "ALTER FUNCTION spin SET max_cpu_time_ms = 600000")
+                  .ok());
+  auto r = ExecuteInterrupted(*s, "SELECT spin()");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(r.status().message(), "interrupted");
+  // The session (and the function, with a new instance) work afterwards.
+  ASSERT_TRUE(
+      s->Execute("CREATE FUNCTION two() RETURNS INTEGER LANGUAGE js AS $$ return 2 $$").ok());
+  EXPECT_EQ(One(*s, "SELECT two()"), Value(2));
+}
+
+// Regression: a slow BEFORE trigger over 2,000 rows ignored Ctrl-C and committed. The
+// statement must stop with kCancelled and leave nothing behind; an enclosing transaction
+// stays open.
+TEST(EngineTest, InterruptStopsATriggerAndRollsBackTheStatement) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  auto s = Connect(**db);
+  ASSERT_TRUE(s->Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER); "
+                         "CREATE TABLE log(id INTEGER); "
+                         "CREATE FUNCTION slow() RETURNS TRIGGER LANGUAGE js AS $$ "
+                         "  const end = Date.now() + 5; while (Date.now() < end) {} "
+                         "  NEW.v = NEW.id * 2; $$; "
+                         "ALTER FUNCTION slow SET max_cpu_time_ms = 600000; "
+                         "CREATE TRIGGER t_slow BEFORE INSERT ON t EXECUTE FUNCTION slow(); "
+                         "CREATE TRIGGER t_log AFTER INSERT ON t LANGUAGE js AS $$ "
+                         "  db.execute('INSERT INTO log VALUES (?)', [NEW.id]) $$")
+                  .ok());
+  const char* kInsert =
+      "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2000) "
+      "INSERT INTO t SELECT i, 0 FROM c";
+  auto r = ExecuteInterrupted(*s, kInsert);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(r.status().message(), "interrupted");
+  EXPECT_EQ(One(*s, "SELECT count(*) FROM t"), Value(0));
+  EXPECT_EQ(One(*s, "SELECT count(*) FROM log"), Value(0));
+
+  ASSERT_TRUE(s->Execute("BEGIN; INSERT INTO t VALUES (5000, 0)").ok());
+  r = ExecuteInterrupted(*s, kInsert);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
+  EXPECT_FALSE(s->autocommit());
+  ASSERT_TRUE(s->Execute("COMMIT").ok());
+  EXPECT_EQ(One(*s, "SELECT count(*) FROM t"), Value(1));
+  EXPECT_EQ(One(*s, "SELECT v FROM t"), Value(10000));
+  EXPECT_EQ(One(*s, "SELECT count(*) FROM log"), Value(1));
+}
+
+}  // namespace
+}  // namespace sprocket

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "common/strings.h"
+#include "engine/guest_call.h"
 #include "engine/host_api_impl.h"
 #include "engine/session_impl.h"
 #include "runtime/types.h"
@@ -122,25 +123,21 @@ void Call(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       memoize = false;
     }
   }
-  Result<runtime::Instance*> instance = InstanceFor(session, *slot);
-  if (!instance.ok()) return Fail(ctx, session, instance.status());
-  Result<Value> result = Status(StatusCode::kInternal, "not called");
-  {
-    runtime::CallContext context(session.host(), def);
-    SessionImpl::GuestScope guest(session, slot, &context);
-    result = (*instance)->Call(context, args);
-    if (guest.over_limit()) result = guest.LimitStatus();
-  }
-  // An instance a call left unusable (memory exhausted, terminated) is replaced next time.
-  if (entry->instance != nullptr && !entry->instance->healthy()) entry->instance.reset();
-  // The call may have replaced the entry (it cannot: DDL is refused to guests), but the
-  // record pointer is re-read to be safe.
-  if (!result.ok()) return Fail(ctx, session, result.status());
-  if (def.kind == runtime::FunctionKind::kProcedure) {
+  Value value;
+  const bool procedure = def.kind == runtime::FunctionKind::kProcedure;
+  Status status =
+      CallGuest(session, *slot, procedure ? GuestCallKind::kProcedure : GuestCallKind::kScalar, 1,
+                [&](runtime::Instance& instance, runtime::CallContext& context) {
+                  Result<Value> result = instance.Call(context, args);
+                  if (!result.ok()) return result.status();
+                  value = std::move(*result);
+                  return Status::Ok();
+                });
+  if (!status.ok()) return Fail(ctx, session, status);
+  if (procedure) {
     sqlite3_result_null(ctx);
     return;
   }
-  Value value = std::move(*result);
   if (!runtime::AlreadyDeclared(value, def.return_type)) {
     auto converted = runtime::ConvertToDeclared(value, def.return_type);
     if (!converted.ok()) {
@@ -194,19 +191,6 @@ Status ConvertArguments(const runtime::FunctionDef& def, int argc, sqlite3_value
     args->push_back(std::move(v));
   }
   return Status::Ok();
-}
-
-Result<runtime::Instance*> InstanceFor(SessionImpl& session, FunctionSlot& slot) {
-  FunctionEntry& entry = *slot.entry;
-  if (entry.compiled == nullptr) return entry.compile_error;
-  SPROCKET_RETURN_IF_ERROR(session.CheckCallDepth(entry.record->def.name));
-  if (entry.instance == nullptr) {
-    entry.instance = session.state().pool().Take(entry.compiled_id);
-    if (entry.instance == nullptr) {
-      SPROCKET_ASSIGN_OR_RETURN(entry.instance, entry.compiled->CreateInstance());
-    }
-  }
-  return entry.instance.get();
 }
 
 int RegisterFunction(sqlite3* db, FunctionSlot* slot) {

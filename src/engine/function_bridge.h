@@ -23,10 +23,6 @@ class SessionImpl;
 Status ConvertArguments(const runtime::FunctionDef& def, int argc, sqlite3_value** argv,
                         std::vector<Value>* args, bool* strict_null);
 
-// The warm instance of `slot`'s function, created on first use, after checking that the
-// function compiled and that the call depth allows another call.
-Result<runtime::Instance*> InstanceFor(SessionImpl& session, FunctionSlot& slot);
-
 // sqlite3_create_function_v2 for `slot` (its name, arity and determinism).
 int RegisterFunction(sqlite3* db, FunctionSlot* slot);
 // Removes the registration of `slot`'s name and arity.

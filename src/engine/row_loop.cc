@@ -231,6 +231,10 @@ void RowLoop::BindOurs(DerivedStatement& d, size_t k, const Value& v) {
 }
 
 Status RowLoop::Drain(DerivedStatement& d, std::vector<std::vector<Value>>* rows) {
+  // Every statement of the loop runs through here: a cancelled statement writes no more.
+  if (const runtime::CancelToken& cancel = engine_.session().cancel(); cancel.requested()) {
+    return cancel.ToStatus();
+  }
   sqlite3_stmt* stmt = d.stmt.get();
   int n = sqlite3_column_count(stmt);
   for (;;) {

@@ -173,6 +173,9 @@ Status SessionImpl::GuestScope::LimitStatus() const {
 
 int SessionImpl::Progress(void* self) {
   SessionImpl* s = static_cast<SessionImpl*>(self);
+  // A cancel request stops SQL too (SQLite's own interrupt flag is cleared whenever no
+  // statement of the connection is active, as between the rows of the engine's loops).
+  if (s->cancel_.requested()) return 1;
   int64_t now = -1;
   for (GuestCall& call : s->calls_) {
     if (call.context->has_stop_check()) {
@@ -315,11 +318,37 @@ bool SessionImpl::IsTableFunction(std::string_view name) const {
 void SessionImpl::ReleaseInstances() {
   if (triggers_ != nullptr) triggers_->ReleaseInstances();
   for (auto& [name, slot] : slots_) {
-    FunctionEntry* entry = slot->entry.get();
-    if (entry != nullptr && entry->instance != nullptr) {
-      state_.pool().Give(entry->compiled_id, std::move(entry->instance));
-    }
+    if (slot->entry != nullptr) ReleaseInstance(*slot->entry);
   }
+}
+
+void SessionImpl::ReleaseInstance(FunctionEntry& entry, const std::string& table) {
+  if (entry.instance != nullptr) {
+    if (entry.stats.dirty) {
+      uint64_t used = entry.instance->memory_used();
+      if (used > entry.stats.peak_memory) entry.stats.peak_memory = used;
+    }
+    state_.pool().Give(entry.compiled_id, std::move(entry.instance));
+  }
+  if (entry.stats.dirty) {
+    const runtime::FunctionDef& def = entry.record->def;
+    state_.stats().Merge(def.name, table, def.language, entry.stats);
+  }
+}
+
+void SessionImpl::FlushStats() {
+  for (auto& [name, slot] : slots_) {
+    FunctionEntry* entry = slot->entry.get();
+    if (entry == nullptr) continue;
+    state_.stats().Merge(entry->record->def.name, "", entry->record->def.language, entry->stats);
+  }
+  triggers_->FlushStats();
+}
+
+void SessionImpl::DiscardInstance(FunctionEntry& entry) {
+  uint64_t used = entry.instance->memory_used();
+  if (used > entry.stats.peak_memory) entry.stats.peak_memory = used;
+  entry.instance.reset();
 }
 
 Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot) {
@@ -341,6 +370,7 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
   // Drop functions that are gone.
   for (auto it = slots_.begin(); it != slots_.end();) {
     if (wanted.count(it->first) == 0 && it->second->entry != nullptr) {
+      ReleaseInstance(*it->second->entry);
       it->second->entry.reset();
       if (RegisterSlot(it->second.get(), /*remove=*/true).ok()) {
         it = slots_.erase(it);
@@ -372,9 +402,7 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
     }
     std::unique_ptr<FunctionEntry> entry = MakeEntry(record, std::move(caps));
     entry->fingerprint = std::move(fingerprint);
-    if (slot->entry != nullptr && slot->entry->instance != nullptr) {
-      state_.pool().Give(slot->entry->compiled_id, std::move(slot->entry->instance));
-    }
+    if (slot->entry != nullptr) ReleaseInstance(*slot->entry);
     bool signature_changed =
         slot->entry == nullptr || slot->name != record->def.name ||
         slot->arity != static_cast<int>(record->def.params.size()) ||
@@ -408,7 +436,8 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
 }
 
 std::unique_ptr<FunctionEntry> SessionImpl::MakeEntry(const catalog::FunctionRecord* record,
-                                                      security::CapabilitySet capabilities) {
+                                                      security::CapabilitySet capabilities,
+                                                      const std::string& stats_table) {
   auto entry = std::make_unique<FunctionEntry>();
   entry->record = record;
   entry->capabilities = std::move(capabilities);
@@ -420,7 +449,7 @@ std::unique_ptr<FunctionEntry> SessionImpl::MakeEntry(const catalog::FunctionRec
                                               ", which this build of Sprocket does not have");
     return entry;
   }
-  auto compiled = state_.Compile(record->def, *rt);
+  auto compiled = state_.Compile(record->def, *rt, {}, stats_table);
   if (compiled.ok()) {
     entry->compiled = std::move(compiled->function);
     entry->compiled_id = compiled->id;
@@ -501,7 +530,11 @@ bool SessionImpl::MayRunFunctions(const sql::ParsedStatement& statement) const {
 Status SessionImpl::Run(const sql::ParsedStatement& statement, const std::vector<Value>& params,
                         ResultSet* out) {
   notices_.clear();
+  cancel_.Reset();  // a request made before the statement started is not for it
   Status st = RunStatementOnce(statement, params, out);
+  // However a cancelled statement failed (a guest stopped, SQLite interrupted, a row loop
+  // between rows), it failed because it was cancelled.
+  if (!st.ok() && cancel_.requested()) st = cancel_.ToStatus();
   ReleaseInstances();
   out->notices = std::move(notices_);
   notices_.clear();

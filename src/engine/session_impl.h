@@ -19,6 +19,9 @@
 #include "common/sqlite_util.h"
 #include "common/strings.h"
 #include "engine/database_state.h"
+#include "engine/function_stats.h"
+#include "engine/guest_call.h"
+#include "runtime/cancel.h"
 #include "runtime/runtime.h"
 #include "security/authorizer.h"
 #include "sprocket/sprocket.hpp"
@@ -53,6 +56,8 @@ struct FunctionEntry {
   // back when the statement ends.
   std::unique_ptr<runtime::Instance> instance;
   Memo memo;  // IMMUTABLE functions only
+  // Calls counted since the last statement ended (merged into the Database's statistics).
+  CallStats stats;
   // Argument buffer reused by calls (no allocation per call), unless a call is in progress.
   std::vector<Value> args;
   bool args_in_use = false;
@@ -108,8 +113,22 @@ class SessionImpl {
   // True when `name` is a table function registered on this connection.
   bool IsTableFunction(std::string_view name) const;
 
-  // Gives the instances taken for the last statement back to the Database's pool.
+  // Gives the instances taken for the last statement back to the Database's pool, and
+  // merges the calls counted into the Database's statistics.
   void ReleaseInstances();
+  // Gives `entry`'s instance back to the pool (noting its memory in the statistics).
+  void ReleaseInstance(FunctionEntry& entry, const std::string& table = "");
+  // Merges the calls this session counted into the Database's statistics now (they are
+  // at the end of every statement anyway).
+  void FlushStats();
+  // Drops `entry`'s instance, which a call left unusable.
+  void DiscardInstance(FunctionEntry& entry);
+
+  // The statement's cancel request: Session::Interrupt raises it (from any thread); it is
+  // forgotten when the next statement starts.
+  runtime::CancelToken& cancel() { return cancel_; }
+  // Told of every guest call (engine/guest_call.h).
+  GuestCallObserver& call_observer() { return *call_observer_; }
 
   // Whether `statement` may call functions (then it runs in a savepoint, so that what the
   // functions write is undone with the statement when it fails).
@@ -209,7 +228,8 @@ class SessionImpl {
   // A session entry for `record` running with `capabilities`: compiled through the L2
   // cache (a failure is kept in the entry and reported when it is called).
   std::unique_ptr<FunctionEntry> MakeEntry(const catalog::FunctionRecord* record,
-                                           security::CapabilitySet capabilities);
+                                           security::CapabilitySet capabilities,
+                                           const std::string& stats_table = "");
 
  private:
   friend class Ddl;
@@ -250,6 +270,9 @@ class SessionImpl {
   std::vector<GuestCall> calls_;                  // the guest calls in progress
   std::optional<security::AuthDecision> denial_;  // the authorizer's latest refusal
   std::optional<Status> function_error_;
+  runtime::CancelToken cancel_;
+  StatsObserver stats_observer_;
+  GuestCallObserver* call_observer_ = &stats_observer_;
   std::vector<sprocket::Notice> notices_;  // raised by the statement in progress
   StmtPtr data_version_stmt_;
   StmtPtr write_lock_stmt_;     // a write that changes nothing (BeginStatement)

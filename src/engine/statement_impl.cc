@@ -76,6 +76,7 @@ class Statement::Impl {
       return false;
     }
     if (!started_) {
+      session_.cancel().Reset();
       SPROCKET_RETURN_IF_ERROR(session_.BeginStatement(parsed_));
       if (!sqlite3_stmt_readonly(stmt_.get()) && session_.triggers().active()) {
         // A change with triggers runs through the session (the trigger engine may own
@@ -101,6 +102,7 @@ class Statement::Impl {
       return Finish(Status::Ok());
     }
     Status st = session_.ErrorFor(rc, parsed_.text, parsed_.position);
+    if (session_.cancel().requested()) st = session_.cancel().ToStatus();
     sqlite3_reset(stmt_.get());
     return Finish(st);
   }

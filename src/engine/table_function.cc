@@ -4,6 +4,7 @@
 
 #include "common/strings.h"
 #include "engine/function_bridge.h"
+#include "engine/guest_call.h"
 #include "engine/host_api_impl.h"
 #include "engine/session_impl.h"
 #include "runtime/types.h"
@@ -140,17 +141,13 @@ int Filter(sqlite3_vtab_cursor* cur, int given, const char*, int argc, sqlite3_v
     return Fail(cur->pVtab, session, st);
   }
   if (strict_null) return SQLITE_OK;  // STRICT: no rows
-  Result<runtime::Instance*> instance = InstanceFor(session, *slot);
-  if (!instance.ok()) return Fail(cur->pVtab, session, instance.status());
-  Result<runtime::Rows> rows = Status(StatusCode::kInternal, "not called");
-  {
-    runtime::CallContext context(session.host(), def);
-    SessionImpl::GuestScope guest(session, slot, &context);
-    rows = (*instance)->CallTable(context, cursor->args);
-    if (guest.over_limit()) rows = guest.LimitStatus();
-  }
-  if (entry.instance != nullptr && !entry.instance->healthy()) entry.instance.reset();
-  if (!rows.ok()) return Fail(cur->pVtab, session, rows.status());
+  Result<runtime::Rows> rows = runtime::Rows();
+  Status status = CallGuest(session, *slot, GuestCallKind::kTable, 1,
+                            [&](runtime::Instance& instance, runtime::CallContext& context) {
+                              rows = instance.CallTable(context, cursor->args);
+                              return rows.status();
+                            });
+  if (!status.ok()) return Fail(cur->pVtab, session, status);
   std::vector<runtime::Param> columns = ResultColumns(def);
   for (std::vector<Value>& row : *rows) {
     if (row.size() != columns.size()) {
@@ -229,6 +226,7 @@ int RegisterTableFunction(sqlite3* db, FunctionSlot* slot) {
 int DropTableFunctionsExcept(sqlite3* db, const std::vector<std::string>& keep) {
   std::vector<const char*> names;
   names.push_back("sprocket_audit");
+  names.push_back("sprocket_function_stats");
   for (const std::string& k : keep) names.push_back(k.c_str());
   names.push_back(nullptr);
   return sqlite3_drop_modules(db, names.data());

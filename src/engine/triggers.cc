@@ -5,6 +5,7 @@
 
 #include "common/strings.h"
 #include "engine/function_bridge.h"
+#include "engine/guest_call.h"
 #include "engine/host_api_impl.h"
 #include "engine/row_loop.h"
 #include "engine/session_impl.h"
@@ -121,10 +122,16 @@ void TriggerEngine::ChangesFunction(sqlite3_context* ctx, int, sqlite3_value**) 
 void TriggerEngine::ReleaseInstances() {
   for (auto& t : triggers_) {
     if (t->own == nullptr || t->own->entry == nullptr) continue;
-    FunctionEntry& entry = *t->own->entry;
-    if (entry.instance != nullptr) {
-      session_.state().pool().Give(entry.compiled_id, std::move(entry.instance));
-    }
+    session_.ReleaseInstance(*t->own->entry, t->table != nullptr ? t->table->name : "");
+  }
+}
+
+void TriggerEngine::FlushStats() {
+  for (auto& t : triggers_) {
+    if (t->own == nullptr || t->own->entry == nullptr) continue;
+    const runtime::FunctionDef& def = t->own->entry->record->def;
+    session_.state().stats().Merge(def.name, t->table != nullptr ? t->table->name : "",
+                                   def.language, t->own->entry->stats);
   }
 }
 
@@ -147,8 +154,8 @@ Status TriggerEngine::Apply(const catalog::CatalogSnapshot& snapshot) {
       slot->own = std::make_unique<FunctionSlot>();
       slot->own->session = &session_;
       slot->own->name = r.name;
-      slot->own->entry = session_.MakeEntry(slot->own_record.get(),
-                                            snapshot.CapabilitiesOfTrigger(r.table, r.name));
+      slot->own->entry = session_.MakeEntry(
+          slot->own_record.get(), snapshot.CapabilitiesOfTrigger(r.table, r.name), r.table);
       slot->function = slot->own.get();
     } else {
       slot->function = session_.FindSlot(r.function);
@@ -524,9 +531,8 @@ TriggerEngine::Capture* TriggerEngine::CaptureFor(Frame& frame, TriggerTable* ta
 
 // --- calling triggers -----------------------------------------------------------------
 
-template <typename CallFn>
-Status TriggerEngine::Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t rows,
-                             CallFn&& call) {
+Status TriggerEngine::Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t rows, bool batch,
+                             GuestCallFn call) {
   if (stack_.size() >= static_cast<size_t>(kMaxDepth)) {
     std::string chain;
     for (const TriggerSlot* s : stack_) chain += s->record->name + " → ";
@@ -540,9 +546,6 @@ Status TriggerEngine::Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t 
     return Status(StatusCode::kNotFound,
                   t.prefix + "function " + Q(t.record->function) + " does not exist");
   }
-  FunctionEntry* entry = slot->entry.get();
-  Result<runtime::Instance*> instance = InstanceFor(session_, *slot);
-  if (!instance.ok()) return instance.status().WithContext(t.prefix.substr(0, t.prefix.size() - 2));
   data.name = t.record->name;
   data.table = t.record->table;
   data.argv = t.record->arguments;
@@ -550,17 +553,11 @@ Status TriggerEngine::Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t 
   for (const sql::Referencing& r : t.record->referencing) {
     (r.is_new ? data.new_table_name : data.old_table_name) = r.name;
   }
-  Status status;
   stack_.push_back(&t);
   calls_ += rows;
-  {
-    runtime::CallContext context(session_.host(), entry->record->def);
-    SessionImpl::GuestScope guest(session_, slot, &context);
-    status = call(**instance, context);
-    if (guest.over_limit()) status = guest.LimitStatus();
-  }
+  Status status = CallGuest(
+      session_, *slot, batch ? GuestCallKind::kTriggerBatch : GuestCallKind::kTrigger, rows, call);
   stack_.pop_back();
-  if (entry->instance != nullptr && !entry->instance->healthy()) entry->instance.reset();
   if (!status.ok()) {
     // A nested trigger's error the function let through is reported as it was raised
     // (the innermost trigger names itself); any other error is this trigger's.
@@ -579,8 +576,8 @@ Status TriggerEngine::Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t 
 
 Result<runtime::TriggerResult> TriggerEngine::Call(TriggerSlot& t, runtime::TriggerData& data) {
   runtime::TriggerResult result;
-  SPROCKET_RETURN_IF_ERROR(
-      Invoke(t, data, 1, [&](runtime::Instance& instance, runtime::CallContext& context) {
+  SPROCKET_RETURN_IF_ERROR(Invoke(
+      t, data, 1, /*batch=*/false, [&](runtime::Instance& instance, runtime::CallContext& context) {
         Result<runtime::TriggerResult> r = instance.CallTrigger(context, data);
         if (!r.ok()) return r.status();
         result = std::move(*r);
@@ -608,7 +605,7 @@ Status TriggerEngine::FireRowBatch(TriggerSlot& t, sql::DmlOp op, const char* ti
   data.when = timing;
   data.level = "ROW";
   data.op = OpName(op);
-  return Invoke(t, data, batch.size,
+  return Invoke(t, data, batch.size, /*batch=*/true,
                 [&](runtime::Instance& instance, runtime::CallContext& context) {
                   return instance.CallTriggerBatch(context, data, batch);
                 });

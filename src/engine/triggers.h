@@ -37,6 +37,7 @@
 #include "common/function_ref.h"
 #include "common/sqlite_util.h"
 #include "common/strings.h"
+#include "engine/guest_call.h"
 #include "runtime/runtime.h"
 #include "sprocket/sprocket.hpp"
 #include "sql/dml.h"
@@ -149,6 +150,8 @@ class TriggerEngine {
 
   // Gives the inline triggers' instances back to the pool (end of statement).
   void ReleaseInstances();
+  // Merges the inline triggers' call statistics into the Database's.
+  void FlushStats();
 
   // changes() as SQLite would report it had the statement's triggers been native: the
   // rows the last statement changed itself.
@@ -250,8 +253,8 @@ class TriggerEngine {
   Capture* CaptureFor(Frame& frame, TriggerTable* table, sql::DmlOp op);
   // Calls `t` through `call(instance, context)` with what every trigger call needs: the
   // depth limit, the instance, the guest scope, and the trigger's name on errors.
-  template <typename CallFn>
-  Status Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t rows, CallFn&& call);
+  Status Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t rows, bool batch,
+                GuestCallFn call);
   Status RunInner(StatementPlan& plan, sqlite3_stmt* native, std::span<const Value> params,
                   ResultSet* out, FunctionRef<Status(ResultSet*)> collect);
 

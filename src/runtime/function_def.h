@@ -29,11 +29,15 @@ enum class Volatility { kVolatile, kStable, kImmutable };
 enum class JitLevel { kLowLatency, kBalanced, kFast };
 const char* JitLevelName(JitLevel level);  // "low_latency", "balanced", "fast"
 
-// Resource limits of one call (DESIGN §7). Zero means the language's default.
+// Resource limits of one call (DESIGN §7). Zero means the language's default
+// (runtime/defaults.h).
 struct Limits {
   int64_t max_memory_bytes = 0;
   int64_t max_cpu_time_ms = 0;
   int64_t max_instructions = 0;  // wasm fuel; 0 = unmetered
+  // Wall-clock time of one call, waits included (a fetch, a worker): beside the CPU limit,
+  // which a waiting call does not use up.
+  int64_t max_wall_time_ms = 0;
 };
 
 struct FunctionDef {

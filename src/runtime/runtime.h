@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/cancel.h"
 #include "runtime/function_def.h"
 #include "runtime/host_api.h"
 #include "sprocket/status.h"
@@ -24,13 +25,19 @@
 
 namespace sprocket::runtime {
 
-// What one call can reach: the host services (acting for this function) and the
-// function's definition. Built by the engine for each call; borrowed by the backend.
+// What one call can reach: the host services (acting for this function), the function's
+// definition, and the statement's cancel request. Built by the engine for each call
+// (engine/guest_call.h); borrowed by the backend.
 class CallContext {
  public:
-  CallContext(HostApi& host, const FunctionDef& function) : host_(host), function_(function) {}
+  CallContext(HostApi& host, const FunctionDef& function,
+              const CancelToken& cancel = NeverCancelled())
+      : host_(host), function_(function), cancel_(cancel) {}
   HostApi& host() const { return host_; }
   const FunctionDef& function() const { return function_; }
+  // Raised from another thread (Session::Interrupt, a client's cancel, shutdown): the
+  // backend stops the guest as soon as it can and fails the call with cancel().ToStatus().
+  const CancelToken& cancel() const { return cancel_; }
 
   // The backend may say how to tell that the call must stop (its CPU or memory limit was
   // exceeded); the host then interrupts the SQL it runs for the call. `check` is called
@@ -47,6 +54,7 @@ class CallContext {
  private:
   HostApi& host_;
   const FunctionDef& function_;
+  const CancelToken& cancel_;
   bool (*stop_check_)(const void*) = nullptr;
   const void* stop_data_ = nullptr;
 };
@@ -134,6 +142,10 @@ class Instance {
   // False once a call has left the instance unusable (its memory limit was exhausted, it
   // was terminated): the caller must discard it and make a new one.
   virtual bool healthy() const { return true; }
+
+  // The memory the instance holds now, in bytes (for JavaScript: its heap and array
+  // buffers), or 0 when the backend cannot tell. Asked between statements (statistics).
+  virtual size_t memory_used() const { return 0; }
 };
 
 // A function compiled from its definition. Immutable and shared (by every Session of a

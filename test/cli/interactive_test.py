@@ -247,6 +247,33 @@ def run(binary, home):
         out = term.statement("SELECT 6 * 7 AS answer;", "statement after Ctrl-C")
         check(re.search(r"^\s*42\s*$", out, re.M), "the shell works after Ctrl-C", out)
 
+        # Ctrl-C stops JavaScript too (regression: a spinning function ran to its CPU
+        # limit), and a slow BEFORE trigger over many rows: nothing of the statement stays.
+        term.statement("CREATE FUNCTION spin() RETURNS INTEGER LANGUAGE js AS $$ for (;;) {} $$;",
+                       "CREATE FUNCTION spin")
+        term.statement("ALTER FUNCTION spin SET max_cpu_time_ms = 600000;", "ALTER spin")
+        for what, sql in [
+            ("spinning function", "SELECT spin();"),
+            ("slow trigger",
+             "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2000) "
+             "INSERT INTO slow_t SELECT i FROM c;"),
+        ]:
+            if what == "slow trigger":
+                term.statement("CREATE TABLE slow_t(id INTEGER);", "CREATE TABLE slow_t")
+                term.statement(
+                    "CREATE TRIGGER slow_tr BEFORE INSERT ON slow_t LANGUAGE js AS "
+                    "$$ const end = Date.now() + 10; while (Date.now() < end) {} $$;",
+                    "CREATE TRIGGER slow_tr")
+            term.wait_editing()
+            term.send_line(sql)
+            term.expect(sql, what + " (echo)")
+            term.wait_running()
+            term.send("\x03")
+            out = term.expect(PROMPT, "prompt after Ctrl-C (%s)" % what)
+            check("Error: interrupted" in out, "Ctrl-C interrupts a " + what, out)
+        out = term.statement("SELECT count(*) AS n FROM slow_t;", "rows after the interrupt")
+        check(re.search(r"^\s*0\s*$", out, re.M), "the interrupted insert left no rows", out)
+
         # Ctrl-C at the prompt drops the half-typed statement; the shell goes on.
         term.wait_editing()
         term.send("SELECT 1 +")

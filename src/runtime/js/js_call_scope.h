@@ -22,11 +22,11 @@ class Entered {
 
 class JsInstance::CallScope {
  public:
-  explicit CallScope(JsInstance& instance)
+  CallScope(JsInstance& instance, const CallContext& call)
       : entered_(instance.isolate_),
         context_(instance.context_.Get(instance.isolate_)),
         context_scope_(context_),
-        window_(instance) {}
+        window_(instance, call.cancel()) {}
   v8::Local<v8::Context> context() const { return context_; }
 
  private:

@@ -5,6 +5,7 @@
 #include "common/sqlite_util.h"
 #include "common/stack.h"
 #include "common/strings.h"
+#include "runtime/defaults.h"
 #include "runtime/js/js_call_scope.h"
 #include "runtime/js/js_convert.h"
 #include "runtime/js/js_host_api.h"
@@ -13,21 +14,15 @@ namespace sprocket::runtime::js {
 
 namespace {
 
-constexpr int64_t kDefaultMemoryBytes = 16 << 20;
-constexpr int64_t kDefaultCpuMs = 5000;
 // Extra heap V8 is given once the limit is reached, so that it can finish the allocation
 // in progress and unwind the terminated call instead of aborting the process. It must
 // cover V8's largest single allocation (a FixedArray of 2^27 elements: 1 GiB); pages are
 // only committed if the terminated call really allocates them before it stops.
 constexpr size_t kHeapGrace = size_t{1536} << 20;
 
-int64_t MemoryLimit(const FunctionDef& def) {
-  return def.limits.max_memory_bytes > 0 ? def.limits.max_memory_bytes : kDefaultMemoryBytes;
-}
-
-int64_t CpuLimitMs(const FunctionDef& def) {
-  return def.limits.max_cpu_time_ms > 0 ? def.limits.max_cpu_time_ms : kDefaultCpuMs;
-}
+int64_t MemoryLimit(const FunctionDef& def) { return EffectiveLimits(def).max_memory_bytes; }
+int64_t CpuLimitMs(const FunctionDef& def) { return EffectiveLimits(def).max_cpu_time_ms; }
+int64_t WallLimitMs(const FunctionDef& def) { return EffectiveLimits(def).max_wall_time_ms; }
 
 std::string Mib(int64_t bytes) {
   if (bytes % (1 << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
@@ -56,6 +51,15 @@ JsInstance::~JsInstance() {
   }
   NotifyIsolateGone(isolate_);
   isolate_->Dispose();
+}
+
+size_t JsInstance::memory_used() const {
+  if (isolate_ == nullptr) return 0;
+  v8::Locker locker(isolate_);
+  v8::Isolate::Scope scope(isolate_);
+  v8::HeapStatistics heap;
+  isolate_->GetHeapStatistics(&heap);
+  return heap.used_heap_size() + allocator_->used();
 }
 
 std::string JsInstance::What() const {
@@ -101,6 +105,7 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
   isolate_->SetCaptureStackTraceForUncaughtExceptions(true, 32, v8::StackTrace::kScriptId);
   monitor_.isolate = isolate_;
   monitor_.cpu_limit_ns = CpuLimitMs(def) * 1000000;
+  monitor_.wall_limit_ns = WallLimitMs(def) * 1000000;
   progress_.reset(new uint32_t[2]());
   monitor_.progress = progress_.get();
   shared_->watchdog->Register(&monitor_);
@@ -315,7 +320,7 @@ Status JsInstance::RunGuest(CallContext& call, v8::Local<v8::Context> context, b
   return status;
 }
 
-JsInstance::Window::Window(JsInstance& instance) : instance_(instance) {
+JsInstance::Window::Window(JsInstance& instance, const CancelToken& cancel) : instance_(instance) {
   if (instance_.window_depth_++ == 0) {
     // A termination the watchdog aimed at an earlier call that ended first may still be
     // pending in the isolate: clear it before this call runs.
@@ -323,6 +328,9 @@ JsInstance::Window::Window(JsInstance& instance) : instance_(instance) {
       instance_.isolate_->CancelTerminateExecution();
       instance_.monitor_.terminated.store(0, std::memory_order_release);
     }
+    instance_.monitor_.cause.store(StopCause::kNone, std::memory_order_relaxed);
+    instance_.cancel_ = &cancel;
+    instance_.monitor_.cancel.store(&cancel, std::memory_order_release);
     instance_.monitor_.thread_clock.store(CurrentThreadClock(), std::memory_order_relaxed);
     instance_.window_sequence_ =
         instance_.monitor_.sequence.fetch_add(1, std::memory_order_acq_rel) + 1;
@@ -332,6 +340,8 @@ JsInstance::Window::Window(JsInstance& instance) : instance_(instance) {
 JsInstance::Window::~Window() {
   if (--instance_.window_depth_ == 0) {
     instance_.monitor_.sequence.fetch_add(1, std::memory_order_acq_rel);
+    instance_.monitor_.cancel.store(nullptr, std::memory_order_release);
+    instance_.cancel_ = nullptr;
   }
 }
 
@@ -339,6 +349,17 @@ Status JsInstance::LimitError() const {
   if (out_of_memory_) {
     return Status(StatusCode::kResourceExhausted,
                   What() + " exceeded its memory limit (" + Mib(MemoryLimit(def())) + ")");
+  }
+  if (cancel_ != nullptr && cancel_->requested()) return cancel_->ToStatus();
+  switch (monitor_.cause.load(std::memory_order_relaxed)) {
+    case StopCause::kCancel:
+      return Status(StatusCode::kCancelled, "interrupted");
+    case StopCause::kWall:
+      return Status(StatusCode::kResourceExhausted,
+                    What() + " exceeded its wall-clock time limit (" +
+                        std::to_string(WallLimitMs(def())) + " ms)");
+    default:
+      break;
   }
   return Status(StatusCode::kResourceExhausted, What() + " exceeded its CPU time limit (" +
                                                     std::to_string(CpuLimitMs(def())) + " ms)");
@@ -353,7 +374,7 @@ Status JsInstance::StoppedStatus() {
 Result<Value> JsInstance::Call(CallContext& call, std::span<const Value> args) {
   if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
   // The result's conversion runs guest code too (toJSON, getters): the CPU window covers it.
-  CallScope scope(*this);
+  CallScope scope(*this, call);
   v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Value> value;
   SPROCKET_RETURN_IF_ERROR(Invoke(call, args, context, &value));
@@ -371,7 +392,7 @@ Result<Value> JsInstance::Call(CallContext& call, std::span<const Value> args) {
 
 Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> args) {
   if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
-  CallScope scope(*this);
+  CallScope scope(*this, call);
   v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Value> value;
   SPROCKET_RETURN_IF_ERROR(Invoke(call, args, context, &value));

@@ -59,6 +59,7 @@ class JsInstance : public Instance {
   std::shared_ptr<const InsertTarget>& insert_target() { return insert_target_; }
   double* insert_result() { return insert_result_.get(); }
   bool healthy() const override { return !broken_; }
+  size_t memory_used() const override;
 
   // The call in progress (host API callbacks act for it), or nullptr.
   CallContext* current_call() const { return current_; }
@@ -68,7 +69,7 @@ class JsInstance : public Instance {
   // termination when JavaScript runs again.
   bool ShouldStop() const {
     uint64_t sequence = monitor_.sequence.load(std::memory_order_acquire);
-    return out_of_memory_ ||
+    return out_of_memory_ || (cancel_ != nullptr && cancel_->requested()) ||
            ((sequence & 1) != 0 && monitor_.terminated.load(std::memory_order_acquire) == sequence);
   }
   v8::Isolate* isolate() const { return isolate_; }
@@ -106,7 +107,7 @@ class JsInstance : public Instance {
   // limit: from the arguments' conversion to the result's (guest getters, toJSON).
   class Window {
    public:
-    explicit Window(JsInstance& instance);
+    Window(JsInstance& instance, const CancelToken& cancel);
     ~Window();
     Window(const Window&) = delete;
     Window& operator=(const Window&) = delete;
@@ -183,7 +184,8 @@ class JsInstance : public Instance {
   // ValuesToJs's buffer, reused between calls (a nested call overwrites it only after the
   // array was made from it).
   std::vector<v8::Local<v8::Value>> values_;
-  int script_id_ = -1;  // the function's script (errors name its lines)
+  int script_id_ = -1;                   // the function's script (errors name its lines)
+  const CancelToken* cancel_ = nullptr;  // the outermost call's, while one runs
   CallMonitor monitor_;
   // progress_[0]: 1 + the row a trigger batch is running (0 outside batches), written by
   // JavaScript through progress_array_, read by the watchdog (CPU time is counted per row)

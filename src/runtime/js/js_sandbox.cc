@@ -153,23 +153,37 @@ void Watchdog::Run() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stop_) {
     wake_.wait_for(lock, kWatchdogPeriod);
+    const int64_t now = ClockNanos(CLOCK_MONOTONIC);
     for (CallMonitor* m : monitors_) {
       uint64_t seq = m->sequence.load(std::memory_order_acquire);
       if ((seq & 1) == 0) continue;  // idle
+      auto stop = [&](StopCause cause) {
+        if (m->terminated.load(std::memory_order_relaxed) == seq) return;
+        m->cause.store(cause, std::memory_order_relaxed);
+        m->terminated.store(seq, std::memory_order_release);
+        m->isolate->TerminateExecution();
+      };
+      const runtime::CancelToken* cancel = m->cancel.load(std::memory_order_acquire);
+      if (cancel != nullptr && cancel->requested()) {
+        stop(StopCause::kCancel);
+        continue;
+      }
+      // Limits count per call, and per row of a trigger batch: from the first time the
+      // watchdog sees the call (or row).
       int64_t cpu = ClockNanos(m->thread_clock.load(std::memory_order_relaxed));
-      if (cpu < 0) continue;
       uint32_t progress =
           m->progress != nullptr ? __atomic_load_n(m->progress, __ATOMIC_RELAXED) : 0;
       if (seq != m->seen_sequence || progress != m->seen_progress) {
         m->seen_sequence = seq;
         m->seen_progress = progress;
         m->seen_cpu_ns = cpu;
+        m->seen_call_ns = now;
         continue;
       }
-      if (cpu - m->seen_cpu_ns > m->cpu_limit_ns &&
-          m->terminated.load(std::memory_order_relaxed) != seq) {
-        m->terminated.store(seq, std::memory_order_release);
-        m->isolate->TerminateExecution();
+      if (m->wall_limit_ns > 0 && now - m->seen_call_ns > m->wall_limit_ns) {
+        stop(StopCause::kWall);
+      } else if (cpu >= 0 && cpu - m->seen_cpu_ns > m->cpu_limit_ns) {
+        stop(StopCause::kCpu);
       }
     }
   }

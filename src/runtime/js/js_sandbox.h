@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/thread_annotations.h"
+#include "runtime/cancel.h"
 
 namespace sprocket::runtime::js {
 
@@ -60,11 +61,21 @@ class LimitedAllocator : public v8::ArrayBuffer::Allocator {
   std::atomic<size_t> used_{0};
 };
 
+// Why the watchdog stopped a call.
+enum class StopCause : uint8_t { kNone = 0, kCpu, kWall, kCancel };
+
 // What the watchdog knows of one instance. The instance marks each call's start and end;
-// the watchdog terminates a call whose thread has used more CPU than the limit.
+// the watchdog terminates a call whose thread has used more CPU than the limit, that has
+// run longer than its wall-clock limit, or whose statement was cancelled.
 struct CallMonitor {
   v8::Isolate* isolate = nullptr;
   int64_t cpu_limit_ns = 0;
+  int64_t wall_limit_ns = 0;
+  // The running call's cancel request (set by the instance before the call's sequence
+  // turns odd; null when the call cannot be cancelled).
+  std::atomic<const runtime::CancelToken*> cancel{nullptr};
+  // Why `terminated` was set: written before it.
+  std::atomic<StopCause> cause{StopCause::kNone};
   // Odd while a call runs; +1 at start and at end.
   std::atomic<uint64_t> sequence{0};
   // The CPU clock of the thread running the current call.
@@ -77,15 +88,18 @@ struct CallMonitor {
   // JavaScript, so read with a relaxed load.
   const uint32_t* progress = nullptr;
 
-  // Watchdog-private: the call (and row) it last saw and the thread's CPU time then.
+  // Watchdog-private: the call (and row) it last saw and the thread's CPU time then, and
+  // when (on the monotonic clock) it first saw the call.
   uint64_t seen_sequence = 0;
   uint32_t seen_progress = 0;
   int64_t seen_cpu_ns = 0;
+  int64_t seen_call_ns = 0;
 };
 
 // One thread per runtime that checks running calls every few milliseconds. CPU time is
-// measured on the calling thread's CPU clock from the first time the watchdog sees a call,
-// so a limit is enforced within one period (5 ms) of being exceeded.
+// measured on the calling thread's CPU clock, wall time on the monotonic clock, both from
+// the first time the watchdog sees a call, so a limit is enforced within one period (5 ms)
+// of being exceeded; a cancel request stops the call within one period too.
 class Watchdog {
  public:
   Watchdog();

@@ -266,7 +266,7 @@ Result<v8::Local<v8::Value>> JsInstance::ValuesToJs(v8::Local<v8::Context> conte
 
 Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerData& trigger) {
   if (broken_) return Status(StatusCode::kInternal, What() + ": instance is no longer usable");
-  CallScope scope(*this);
+  CallScope scope(*this, call);
   v8::Local<v8::Context> context = scope.context();
   v8::Isolate* isolate = isolate_;
   const RowData* base_row = trigger.new_row != nullptr ? trigger.new_row : trigger.old_row;
@@ -368,7 +368,7 @@ Status JsInstance::CallTriggerBatch(CallContext& call, const TriggerData& trigge
     return Status(StatusCode::kInternal, What() + ": malformed trigger batch");
   }
   const RowData* first = !batch.new_rows.empty() ? &batch.new_rows[0] : &batch.old_rows[0];
-  CallScope scope(*this);
+  CallScope scope(*this, call);
   v8::Local<v8::Context> context = scope.context();
   v8::Isolate* isolate = isolate_;
   SPROCKET_ASSIGN_OR_RETURN(TriggerShape * shape, ShapeFor(context, first->columns));

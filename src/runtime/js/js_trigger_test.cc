@@ -2,6 +2,9 @@
 // styles. (Firing triggers from SQL is the engine's; see test/pending/triggers/.)
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "runtime/js/js_runtime.h"
 
 namespace sprocket::runtime {
@@ -148,6 +151,79 @@ TEST_F(JsTriggerTest, DatabaseRefusalIsCatchable) {
                 BeforeInsert());
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->row.values[2], Value("42501 no database here"));
+}
+
+}  // namespace
+}  // namespace sprocket::runtime
+
+namespace sprocket::runtime {
+namespace {
+
+FunctionDef SpinDef(int64_t cpu_ms, int64_t wall_ms) {
+  FunctionDef def;
+  def.name = def.entry_point = "spin";
+  def.language = "javascript";
+  def.return_declared = "INTEGER";
+  def.return_type = SqlType::kInteger;
+  def.source = "for (;;) {}";
+  def.limits.max_cpu_time_ms = cpu_ms;
+  def.limits.max_wall_time_ms = wall_ms;
+  return def;
+}
+
+// A cancel request raised from another thread stops a spinning call (not its CPU limit:
+// that is a minute here), and the instance says it must be replaced.
+TEST(JsCancelTest, CancelStopsASpinningCall) {
+  std::unique_ptr<LanguageRuntime> runtime = NewJsRuntime();
+  FakeHost host;
+  FunctionDef def = SpinDef(60000, 0);
+  auto compiled = runtime->Compile(def, {});
+  ASSERT_TRUE(compiled.ok()) << compiled.status().message();
+  auto instance = (*compiled)->CreateInstance();
+  ASSERT_TRUE(instance.ok());
+  CancelToken cancel;
+  CallContext call(host, def, cancel);
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    cancel.Request();
+  });
+  Result<Value> r = (*instance)->Call(call, {});
+  canceller.join();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
+  EXPECT_EQ(r.status().message(), "interrupted");
+  EXPECT_FALSE((*instance)->healthy());
+}
+
+// The wall-clock limit stops a call independently of the CPU limit.
+TEST(JsCancelTest, WallClockLimitStopsACall) {
+  std::unique_ptr<LanguageRuntime> runtime = NewJsRuntime();
+  FakeHost host;
+  FunctionDef def = SpinDef(60000, 100);
+  auto compiled = runtime->Compile(def, {});
+  ASSERT_TRUE(compiled.ok());
+  auto instance = (*compiled)->CreateInstance();
+  ASSERT_TRUE(instance.ok());
+  CallContext call(host, def);
+  Result<Value> r = (*instance)->Call(call, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(r.status().message(),
+            "javascript function \"spin\" exceeded its wall-clock time limit (100 ms)");
+  // A fresh instance works (and a cancelled token that was reset does not stop calls).
+  CancelToken cancel;
+  cancel.Request();
+  cancel.Reset();
+  FunctionDef quick = def;
+  quick.source = "return 7";
+  auto compiled_quick = runtime->Compile(quick, {});
+  ASSERT_TRUE(compiled_quick.ok());
+  auto fresh = (*compiled_quick)->CreateInstance();
+  ASSERT_TRUE(fresh.ok());
+  CallContext call2(host, quick, cancel);
+  Result<Value> ok = (*fresh)->Call(call2, {});
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(*ok, Value(7));
 }
 
 }  // namespace
