@@ -1,16 +1,22 @@
 // Status and Result<T>: how every fallible Sprocket call reports failure.
 //
 // No exception crosses a module boundary. A call that can fail returns a Status (or a
-// Result<T>, shaped like std::expected<T, Status>). Codes map to SQLSTATE classes so the
-// PostgreSQL-protocol server and the C API can report them.
+// Result<T>, shaped like std::expected<T, Status>). Codes map to SQLSTATE classes, so that
+// front ends (the C API, a PostgreSQL-protocol client's error fields) can report them.
+//
+// An error keeps its parts: the primary message, the context frames it passed through on
+// its way out (a function and its line, a trigger, a statement of a script), innermost
+// first, and for syntax errors a position. message() renders them once, on one line.
 #ifndef SPROCKET_STATUS_H_
 #define SPROCKET_STATUS_H_
 
 #include <cassert>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace sprocket {
 
@@ -37,6 +43,34 @@ const char* SqlState(StatusCode code);
 // A short lowercase name, e.g. "syntax error".
 const char* StatusCodeName(StatusCode code);
 
+// One level of context an error passed through on its way out.
+struct ErrorFrame {
+  enum class Kind {
+    kFunction,  // a guest function: `javascript function "f" line 3`
+    kTrigger,   // a trigger: `trigger "t" on "orders"`
+    kContext,   // anything else, as text: `statement 2`, `WHEN condition`
+  };
+  Kind kind = Kind::kContext;
+  std::string language;  // kFunction: "javascript", "sql", …
+  std::string name;      // kFunction, kTrigger: the name; kContext: the text
+  std::string table;     // kTrigger: its table
+  int line = 0;          // kFunction: the line of the body, 0 when unknown
+
+  static ErrorFrame Function(std::string language, std::string name, int line = 0);
+  static ErrorFrame Trigger(std::string name, std::string table);
+  static ErrorFrame Context(std::string text);
+
+  std::string ToString() const;
+  bool operator==(const ErrorFrame&) const = default;
+};
+
+// Where in its SQL text a syntax error is (1-based line and column, 0-based byte offset).
+struct ErrorPosition {
+  int line = 0;
+  int column = 0;
+  int offset = -1;
+};
+
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
@@ -46,18 +80,43 @@ class [[nodiscard]] Status {
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
-  const std::string& message() const { return message_; }
 
-  // Returns this status with "context: " put before its message (a context stack reads
-  // outermost first). OK stays OK.
+  // The whole error on one line, as users see it: the context, outermost first, then the
+  // primary message — "trigger "t" on "orders": javascript function "f" line 3: Error: no".
+  // Frames outside the innermost trigger are left out (that trigger names itself), and a
+  // frame repeated by recursion is shown once with its count.
+  const std::string& message() const { return message_; }
+  // The message without any context.
+  const std::string& primary() const;
+  // The context frames, innermost first (all of them, also those message() leaves out).
+  const std::vector<ErrorFrame>& frames() const;
+  // Where a syntax error is, when known.
+  ErrorPosition position() const;
+
+  // This status with `frame` added around it (outermost). OK stays OK.
+  Status WithFrame(ErrorFrame frame) const;
+  // WithFrame(ErrorFrame::Context(context)): "context: " before the message.
   Status WithContext(std::string_view context) const;
+  // This status with its position set.
+  Status WithPosition(ErrorPosition position) const;
 
   // "syntax error: ..." style text for logs; message() alone is what users see.
   std::string ToString() const;
 
  private:
+  struct Detail {
+    std::string primary;
+    std::vector<ErrorFrame> frames;  // innermost first
+    ErrorPosition position;
+  };
+  Detail MutableDetail() const;
+  Status With(Detail detail) const;
+
   StatusCode code_ = StatusCode::kOk;
-  std::string message_;
+  std::string message_;  // rendered
+  // Null for a status without frames or position (then primary() is message_). Shared:
+  // copies are cheap, a detail is never changed once made.
+  std::shared_ptr<const Detail> detail_;
 };
 
 template <typename T>

@@ -77,3 +77,52 @@ TEST(StringsTest, InvalidUtf8Offset) {
 
 }  // namespace
 }  // namespace sprocket
+
+namespace sprocket {
+namespace {
+
+TEST(StatusTest, FramesRenderOutermostFirst) {
+  Status st = Status(StatusCode::kGuestError, "Error: boom")
+                  .WithFrame(ErrorFrame::Function("javascript", "f", 3))
+                  .WithFrame(ErrorFrame::Trigger("t", "orders"));
+  EXPECT_EQ(st.message(),
+            "trigger \"t\" on \"orders\": javascript function \"f\" line 3: Error: boom");
+  EXPECT_EQ(st.primary(), "Error: boom");
+  ASSERT_EQ(st.frames().size(), 2u);
+  EXPECT_EQ(st.frames()[0].kind, ErrorFrame::Kind::kFunction);
+  EXPECT_EQ(st.frames()[1].table, "orders");
+  EXPECT_EQ(st.code(), StatusCode::kGuestError);
+  EXPECT_EQ(
+      st.WithContext("statement 2").message(),
+      "statement 2: trigger \"t\" on \"orders\": javascript function \"f\" line 3: Error: boom");
+  EXPECT_TRUE(Status::Ok().WithFrame(ErrorFrame::Context("x")).ok());
+}
+
+// Regression: a nested error repeated its prefix once per level (a depth-64 error was one
+// 2,800-character line).
+TEST(StatusTest, RecursionIsShownOnce) {
+  Status st(StatusCode::kResourceExhausted, "function call depth limit (64) exceeded");
+  for (int i = 0; i < 64; ++i) st = st.WithFrame(ErrorFrame::Function("javascript", "f", 1));
+  EXPECT_EQ(
+      st.message(),
+      "javascript function \"f\" line 1 (64 levels): function call depth limit (64) exceeded");
+  EXPECT_EQ(st.frames().size(), 64u);
+}
+
+// The innermost trigger names itself; the triggers (and functions) that fired it are
+// context, kept in frames() but not in the message.
+TEST(StatusTest, InnermostTriggerNamesItself) {
+  Status st = Status(StatusCode::kGuestError, "Error: U9999")
+                  .WithFrame(ErrorFrame::Function("javascript", "c_tf", 4))
+                  .WithFrame(ErrorFrame::Trigger("c_tr", "c"))
+                  .WithFrame(ErrorFrame::Function("javascript", "b_tf", 2))
+                  .WithFrame(ErrorFrame::Trigger("b_tr", "b"))
+                  .WithContext("statement 3");
+  EXPECT_EQ(
+      st.message(),
+      "statement 3: trigger \"c_tr\" on \"c\": javascript function \"c_tf\" line 4: Error: U9999");
+  EXPECT_EQ(st.frames().size(), 5u);
+}
+
+}  // namespace
+}  // namespace sprocket

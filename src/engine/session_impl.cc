@@ -228,7 +228,8 @@ Status SessionImpl::ErrorFor(int rc, std::string_view sql, sql::Position positio
     sql::Position at = sql::Advance(position, sql, offset);
     return Status(StatusCode::kSyntaxError, "syntax error at line " + std::to_string(at.line) +
                                                 ", column " + std::to_string(at.column) + ": " +
-                                                message.substr(0, message.size() - kSyntax.size()));
+                                                message.substr(0, message.size() - kSyntax.size()))
+        .WithPosition({at.line, at.column, static_cast<int>(at.offset)});
   }
   StatusCode code = StatusCodeFromSqlite(rc);
   if ((rc & 0xff) == SQLITE_ERROR) {

@@ -148,7 +148,6 @@ Status TriggerEngine::Apply(const catalog::CatalogSnapshot& snapshot) {
     if (!r.enabled || r.timing == sql::TriggerTiming::kAfterCommit) continue;
     auto slot = std::make_unique<TriggerSlot>();
     slot->record = &r;
-    slot->prefix = "trigger " + Q(r.name) + " on " + Q(r.table) + ": ";
     if (r.is_inline()) {
       slot->own_record = std::make_unique<catalog::FunctionRecord>(InlineTriggerFunction(r));
       slot->own = std::make_unique<FunctionSlot>();
@@ -536,15 +535,14 @@ Status TriggerEngine::Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t 
   if (stack_.size() >= static_cast<size_t>(kMaxDepth)) {
     std::string chain;
     for (const TriggerSlot* s : stack_) chain += s->record->name + " → ";
-    nested_error_ =
-        Status(StatusCode::kResourceExhausted, "trigger depth limit (" + std::to_string(kMaxDepth) +
-                                                   ") exceeded: " + chain + t.record->name);
-    return *nested_error_;
+    return Status(StatusCode::kResourceExhausted, "trigger depth limit (" +
+                                                      std::to_string(kMaxDepth) +
+                                                      ") exceeded: " + chain + t.record->name);
   }
   FunctionSlot* slot = t.function;
   if (slot == nullptr || slot->entry == nullptr) {
-    return Status(StatusCode::kNotFound,
-                  t.prefix + "function " + Q(t.record->function) + " does not exist");
+    return Status(StatusCode::kNotFound, "function " + Q(t.record->function) + " does not exist")
+        .WithFrame(ContextOf(t));
   }
   data.name = t.record->name;
   data.table = t.record->table;
@@ -558,20 +556,14 @@ Status TriggerEngine::Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t 
   Status status = CallGuest(
       session_, *slot, batch ? GuestCallKind::kTriggerBatch : GuestCallKind::kTrigger, rows, call);
   stack_.pop_back();
-  if (!status.ok()) {
-    // A nested trigger's error the function let through is reported as it was raised
-    // (the innermost trigger names itself); any other error is this trigger's.
-    const std::string& message = status.message();
-    if (nested_error_ && message.size() >= nested_error_->message().size() &&
-        message.compare(message.size() - nested_error_->message().size(), std::string::npos,
-                        nested_error_->message()) == 0) {
-      return *nested_error_;
-    }
-    nested_error_ = Status(status.code(), t.prefix + message);
-    return *nested_error_;
-  }
-  nested_error_.reset();
+  // The trigger is the error's context (a nested trigger's error keeps its own frames
+  // inside: Status::message() shows it from the innermost trigger on).
+  if (!status.ok()) return status.WithFrame(ContextOf(t));
   return status;
+}
+
+ErrorFrame TriggerEngine::ContextOf(const TriggerSlot& t) {
+  return ErrorFrame::Trigger(t.record->name, t.record->table);
 }
 
 Result<runtime::TriggerResult> TriggerEngine::Call(TriggerSlot& t, runtime::TriggerData& data) {
@@ -629,7 +621,7 @@ Result<bool> TriggerEngine::When(TriggerSlot& t, const runtime::RowData* new_row
     SessionImpl::EngineScope engine(session_);
     auto stmt = session_.PrepareChecked(sql);
     if (!stmt.ok()) {
-      return Status(stmt.status().code(), t.prefix + "WHEN condition: " + stmt.status().message());
+      return stmt.status().WithContext("WHEN condition").WithFrame(ContextOf(t));
     }
     t.when_stmt = std::move(*stmt);
     int count = sqlite3_bind_parameter_count(t.when_stmt.get());
@@ -660,7 +652,7 @@ Result<bool> TriggerEngine::When(TriggerSlot& t, const runtime::RowData* new_row
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     Status st = session_.ErrorFor(rc);
     sqlite3_reset(stmt);
-    return Status(st.code(), t.prefix + "WHEN condition: " + st.message());
+    return st.WithContext("WHEN condition").WithFrame(ContextOf(t));
   }
   sqlite3_reset(stmt);
   return holds;
@@ -942,7 +934,6 @@ Status TriggerEngine::Run(std::string_view sql, sqlite3_stmt* native, std::span<
   if (frame.values.capacity() > kKeptEventValues) std::vector<Value>().swap(frame.values);
   frame.captures.clear();
   frame.plan = nullptr;
-  if (depth_ == 0) nested_error_.reset();
   if (guarded) st = session_.EndStatementSavepoint(st);
   if (st.ok() && (calls_ != calls_before || plan->own_loop)) {
     // What the triggers wrote does not change what the statement reports.

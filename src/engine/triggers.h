@@ -64,7 +64,6 @@ struct TriggerSlot {
   FunctionSlot* function = nullptr;   // what it calls (an inline trigger's own slot)
   std::unique_ptr<FunctionSlot> own;  // inline triggers: their body, as a function
   std::unique_ptr<catalog::FunctionRecord> own_record;
-  std::string prefix;  // `trigger "t" on "orders": ` before the errors it raises
 
   // The WHEN condition as a query with NEW/OLD columns as parameters (BEFORE and
   // INSTEAD OF triggers, whose rows the engine holds); prepared on first use.
@@ -160,8 +159,8 @@ class TriggerEngine {
   // Used by the row loop.
   SessionImpl& session() { return session_; }
   sqlite3* db() const;
-  // Calls trigger `t` with `data` (depth filled in); errors are prefixed with the
-  // trigger's name and table. The depth limit is enforced here.
+  // Calls trigger `t` with `data` (depth filled in); its errors get the trigger as context
+  // (an ErrorFrame). The depth limit is enforced here.
   Result<runtime::TriggerResult> Call(TriggerSlot& t, runtime::TriggerData& data);
   // The one trigger of `list` that fires for the event, when the rows can be handed to it
   // in batches (FireRowBatch): it has no WHEN condition and no transition tables, and no
@@ -255,6 +254,8 @@ class TriggerEngine {
   // depth limit, the instance, the guest scope, and the trigger's name on errors.
   Status Invoke(TriggerSlot& t, runtime::TriggerData& data, size_t rows, bool batch,
                 GuestCallFn call);
+  // The error context `t` adds: `trigger "t" on "orders"`.
+  static ErrorFrame ContextOf(const TriggerSlot& t);
   Status RunInner(StatementPlan& plan, sqlite3_stmt* native, std::span<const Value> params,
                   ResultSet* out, FunctionRef<Status(ResultSet*)> collect);
 
@@ -272,7 +273,6 @@ class TriggerEngine {
   std::vector<std::unique_ptr<Frame>> frames_;  // by depth; kept between statements
   size_t depth_ = 0;  // frames in use (frames_ keeps its buffers between statements)
   std::vector<const TriggerSlot*> stack_;  // trigger calls in progress, outermost first
-  std::optional<Status> nested_error_;     // the latest trigger error, for callers above
   uint64_t calls_ = 0;                     // trigger calls made, ever
   // By statement text; searched with the string_view a statement arrives as.
   std::unordered_map<std::string, std::shared_ptr<StatementPlan>, StringHash, std::equal_to<>>

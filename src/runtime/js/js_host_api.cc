@@ -469,6 +469,9 @@ void ThrowStatus(v8::Isolate* isolate, const Status& status) {
               StringOrEmpty(isolate, SqlState(status.code())))
         .FromMaybe(false);
   }
+  if (auto* instance = static_cast<JsInstance*>(isolate->GetData(JsInstance::kInstanceSlot))) {
+    instance->RememberThrown(error, status);
+  }
   isolate->ThrowException(error);
 }
 

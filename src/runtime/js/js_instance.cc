@@ -45,6 +45,7 @@ JsInstance::~JsInstance() {
     bases_.clear();
     interned_.clear();
     progress_array_.Reset();
+    thrown_.Reset();
     key_names_.clear();
     function_.Reset();
     context_.Reset();
@@ -97,6 +98,7 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
     return Status(StatusCode::kResourceExhausted, What() + ": could not create an isolate");
   }
   isolate_->AddNearHeapLimitCallback(&JsInstance::NearHeapLimit, this);
+  isolate_->SetData(kInstanceSlot, this);  // ThrowStatus finds the instance here
   isolate_->SetAllowWasmCodeGenerationCallback(&AllowNoWasm);
   isolate_->SetAllowAtomicsWait(false);
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
@@ -197,10 +199,10 @@ Status JsInstance::ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> con
   }
   v8::Local<v8::Value> exception = try_catch.Exception();
   std::string text = ToUtf8(isolate_, exception);
-  std::string where;
+  int line = 0;
   v8::Local<v8::Message> message = try_catch.Message();
   if (!message.IsEmpty()) {
-    int line = message->GetLineNumber(context).FromMaybe(0);
+    line = message->GetLineNumber(context).FromMaybe(0);
     if (message->GetScriptOrigin().ScriptId() != script_id_) {
       // Raised outside the body (the host API's JavaScript side): the innermost frame of
       // the body is the line that called it.
@@ -217,13 +219,26 @@ Status JsInstance::ErrorFrom(v8::TryCatch& try_catch, v8::Local<v8::Context> con
     int body_lines = 1;
     for (char c : def().source) body_lines += c == '\n';
     if (line > body_lines) line = body_lines;
-    if (line > 0) where = " line " + std::to_string(line);
   }
   if (out_of_memory_) {
     broken_ = true;
     return LimitError();
   }
-  return Status(CodeOfError(context, exception), What() + where + ": " + text);
+  ErrorFrame frame = ErrorFrame::Function("javascript", shared_->def.name, line);
+  // An error the host API raised (a failed db.query, …) that the function let through is
+  // that error, with this function as context — not a new one quoting it.
+  if (!thrown_.IsEmpty() && thrown_.Get(isolate_)->StrictEquals(exception)) {
+    Status st = thrown_status_.WithFrame(std::move(frame));
+    thrown_.Reset();
+    thrown_status_ = Status();
+    return st;
+  }
+  return Status(CodeOfError(context, exception), text).WithFrame(std::move(frame));
+}
+
+void JsInstance::RememberThrown(v8::Local<v8::Value> exception, const Status& status) {
+  thrown_.Reset(isolate_, exception);
+  thrown_status_ = status;
 }
 
 Status JsInstance::Invoke(CallContext& call, std::span<const Value> args,

@@ -61,6 +61,12 @@ class JsInstance : public Instance {
   bool healthy() const override { return !broken_; }
   size_t memory_used() const override;
 
+  // The isolate data slot that points at the instance.
+  static constexpr uint32_t kInstanceSlot = 0;
+  // The last error the host API threw into the function (ThrowStatus): if the function
+  // lets it through, the call fails with `status` itself, with the function as context.
+  void RememberThrown(v8::Local<v8::Value> exception, const Status& status);
+
   // The call in progress (host API callbacks act for it), or nullptr.
   CallContext* current_call() const { return current_; }
   const FunctionDef& def() const { return shared_->def; }
@@ -186,6 +192,8 @@ class JsInstance : public Instance {
   std::vector<v8::Local<v8::Value>> values_;
   int script_id_ = -1;                   // the function's script (errors name its lines)
   const CancelToken* cancel_ = nullptr;  // the outermost call's, while one runs
+  v8::Global<v8::Value> thrown_;         // see RememberThrown
+  Status thrown_status_;
   CallMonitor monitor_;
   // progress_[0]: 1 + the row a trigger batch is running (0 outside batches), written by
   // JavaScript through progress_array_, read by the watchdog (CPU time is counted per row)
