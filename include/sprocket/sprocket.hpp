@@ -44,10 +44,12 @@ struct Options {
   size_t max_warm_instances = 32;
   // The user name guests see as ctx.session.user.
   std::string user = "sprocket";
+  // The languages functions may be written in, by name ("sql", "javascript"); empty: every
+  // language of this build. A language's engine is loaded the first time it is used.
+  std::vector<std::string> languages;
   // Receives guest log output (sprocket.log, console.*). When empty, it is discarded.
   // Called on the thread that runs the function; must be thread-safe.
-  std::function<void(LogLevel, std::string_view function, std::string_view message)>
-      log_sink;
+  std::function<void(LogLevel, std::string_view function, std::string_view message)> log_sink;
 };
 
 // A message a statement raised besides its result, as PostgreSQL's NOTICE and WARNING:
@@ -118,10 +120,9 @@ class Session {
 
   // Runs every statement of `sql` in order, passing each one's result to `on_result`
   // (with its 1-based number and text). Stops at the first error, which is returned.
-  Status ExecuteScript(
-      std::string_view sql,
-      const std::function<void(int index, std::string_view statement, const ResultSet&)>&
-          on_result);
+  Status ExecuteScript(std::string_view sql,
+                       const std::function<void(int index, std::string_view statement,
+                                                const ResultSet&)>& on_result);
 
   // Prepares one statement for repeated execution. Fails if `sql` holds more or fewer than
   // one statement.

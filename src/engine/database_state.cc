@@ -28,7 +28,7 @@ DatabaseState::DatabaseState(std::string path, Options options)
     open_name_ = path_;
   }
   // The built-in languages have distinct names: registering them cannot fail.
-  (void)runtime::RegisterBuiltinRuntimes(runtimes_);
+  (void)runtime::RegisterBuiltinRuntimes(runtimes_, options_.languages);
 }
 
 DatabaseState::~DatabaseState() { sqlite3_close_v2(anchor_); }
@@ -113,15 +113,17 @@ void DatabaseState::CacheSnapshot(std::shared_ptr<const catalog::CatalogSnapshot
 }
 
 std::string DatabaseState::KeyOf(const runtime::FunctionDef& def) {
-  runtime::LanguageRuntime* rt = runtimes_.Find(def.language);
-  return runtime::CompileKey(def, rt != nullptr ? rt->engine_fingerprint() : "");
+  // In memory, every runtime is the one this process loaded: the content alone is the key
+  // (asking a plugin language for its engine fingerprint would load it). Code kept beyond
+  // the process (L3) is keyed with the engine fingerprint too.
+  return runtime::CompileKey(def, "");
 }
 
 Result<CompiledRef> DatabaseState::Compile(const runtime::FunctionDef& def,
                                            runtime::LanguageRuntime& runtime,
                                            const runtime::CompileOptions& options,
                                            const std::string& stats_table) {
-  const std::string key = runtime::CompileKey(def, runtime.engine_fingerprint());
+  const std::string key = KeyOf(def);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = compiled_.find(key);

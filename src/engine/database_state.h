@@ -60,7 +60,7 @@ class DatabaseState {
   Result<CompiledRef> Compile(const runtime::FunctionDef& def, runtime::LanguageRuntime& runtime,
                               const runtime::CompileOptions& options = {},
                               const std::string& stats_table = "") EXCLUDES(mutex_);
-  // The L2 key of `def`: runtime::CompileKey with its runtime's engine fingerprint.
+  // The L2 key of `def`: runtime::CompileKey of its content (the engine is this process's).
   std::string KeyOf(const runtime::FunctionDef& def);
   // Forgets compiled functions whose keys (KeyOf) are not in `keys`, and their warm
   // instances.

@@ -8,6 +8,7 @@
 #include "common/strings.h"
 #include "engine/host_api_impl.h"
 #include "engine/session_impl.h"
+#include "engine/triggers.h"
 #include "runtime/types.h"
 #include "sql/lexer.h"
 
@@ -658,12 +659,8 @@ Status Ddl::CreateTrigger(const sql::CreateTriggerStmt& s) {
     }
     t.source = body.body.text;
     t.source_line = body.body.position.line;
-    runtime::FunctionDef def;
-    def.name = s.name;
-    def.kind = runtime::FunctionKind::kTrigger;
-    def.language = t.language;
-    def.source = t.source;
-    def.source_line = t.source_line;
+    // The body as the trigger engine will compile it (the same L2 key).
+    const runtime::FunctionDef def = InlineTriggerFunction(t).def;
     // The body is checked like a function's (LANGUAGE sql: its statements prepare, with
     // NEW and OLD bound to the table's columns), as PostgreSQL's check_function_bodies.
     std::vector<std::string> columns;
@@ -680,7 +677,9 @@ Status Ddl::CreateTrigger(const sql::CreateTriggerStmt& s) {
     runtime::CompileOptions options;
     options.checker = &session_.host();
     options.trigger_columns = &columns;
-    auto compiled = session_.state().runtimes().Find(t.language)->Compile(def, options);
+    // Through the L2 cache: the session that fires the trigger first finds it compiled.
+    auto compiled = session_.state().Compile(def, *session_.state().runtimes().Find(t.language),
+                                             options, s.table);
     if (!compiled.ok()) return compiled.status().WithContext("trigger " + Q(s.name));
   }
 

@@ -68,7 +68,7 @@ void StatsObserver::OnCall(FunctionEntry& entry, const GuestCallRecord& record) 
 Result<runtime::Instance*> CheckoutInstance(SessionImpl& session, FunctionSlot& slot,
                                             bool* checked_out, bool* warm) {
   FunctionEntry& entry = *slot.entry;
-  if (entry.compiled == nullptr) return entry.compile_error;
+  SPROCKET_RETURN_IF_ERROR(session.EnsureCompiled(entry));
   if (entry.instance == nullptr) {
     if (checked_out != nullptr) *checked_out = true;
     entry.instance = session.state().pool().Take(entry.compiled_id);

@@ -421,6 +421,7 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
       // be dropped.
       if (Status st = RegisterSlot(slot, /*remove=*/false); !st.ok()) {
         slot->entry->compiled.reset();
+        slot->entry->compile_pending = false;
         slot->entry->compile_error = st;
       }
     }
@@ -450,14 +451,27 @@ std::unique_ptr<FunctionEntry> SessionImpl::MakeEntry(const catalog::FunctionRec
                                               ", which this build of Sprocket does not have");
     return entry;
   }
-  auto compiled = state_.Compile(record->def, *rt, {}, stats_table);
-  if (compiled.ok()) {
-    entry->compiled = std::move(compiled->function);
-    entry->compiled_id = compiled->id;
-  } else {
-    entry->compile_error = compiled.status();
-  }
+  // Compiled when first called (EnsureCompiled): a statement that calls no function does
+  // not load a language's engine.
+  entry->runtime = rt;
+  entry->stats_table = stats_table;
+  entry->compile_pending = true;
   return entry;
+}
+
+Status SessionImpl::EnsureCompiled(FunctionEntry& entry) {
+  if (entry.compile_pending) {
+    entry.compile_pending = false;
+    auto compiled = state_.Compile(entry.record->def, *entry.runtime, {}, entry.stats_table);
+    if (compiled.ok()) {
+      entry.compiled = std::move(compiled->function);
+      entry.compiled_id = compiled->id;
+    } else {
+      entry.compile_error = compiled.status();
+    }
+  }
+  if (entry.compiled == nullptr) return entry.compile_error;
+  return Status::Ok();
 }
 
 FunctionSlot* SessionImpl::FindSlot(std::string_view name) const {

@@ -52,6 +52,11 @@ struct FunctionEntry {
   std::shared_ptr<runtime::CompiledFunction> compiled;  // null when compiling failed
   uint64_t compiled_id = 0;                             // its id in the instance pool
   Status compile_error;
+  // Not compiled yet (SessionImpl::EnsureCompiled compiles on first use, with `runtime`;
+  // statistics count it under `stats_table` for an inline trigger).
+  bool compile_pending = false;
+  runtime::LanguageRuntime* runtime = nullptr;
+  std::string stats_table;
   // The instance this session took from the pool for the statement in progress; given
   // back when the statement ends.
   std::unique_ptr<runtime::Instance> instance;
@@ -227,6 +232,9 @@ class SessionImpl {
   FunctionSlot* FindSlot(std::string_view name) const;
   // A session entry for `record` running with `capabilities`: compiled through the L2
   // cache (a failure is kept in the entry and reported when it is called).
+  // Compiles `entry` if it is not yet (through the L2 cache); its compile error if that
+  // failed.
+  Status EnsureCompiled(FunctionEntry& entry);
   std::unique_ptr<FunctionEntry> MakeEntry(const catalog::FunctionRecord* record,
                                            security::CapabilitySet capabilities,
                                            const std::string& stats_table = "");

@@ -1,5 +1,5 @@
-// The languages this build has. The engine registers them through this one call and never
-// names a language itself.
+// The languages this build has. The front end chooses which (Options::languages); the
+// engine registers them through this one call and never names a language itself.
 #ifndef SPROCKET_RUNTIME_BUILTIN_RUNTIMES_H_
 #define SPROCKET_RUNTIME_BUILTIN_RUNTIMES_H_
 
@@ -10,10 +10,14 @@
 
 namespace sprocket::runtime {
 
-// Registers every language of this build (sql, javascript) with `registry`.
-Status RegisterBuiltinRuntimes(RuntimeRegistry& registry);
+// Registers the languages of this build (sql, javascript) named in `languages` (all of
+// them when it is empty) with `registry`. Languages whose engines are plugins
+// (javascript) are loaded when first used (runtime/plugin.h).
+Status RegisterBuiltinRuntimes(RuntimeRegistry& registry,
+                               const std::vector<std::string>& languages = {});
 
-// The engines those languages run on, e.g. "V8 10.2.154.26-node.37" (for --version).
+// The engines of the plugin languages, e.g. "V8 10.2.154.26-node.37" (for --version:
+// this loads them).
 std::vector<std::string> BuiltinEngineVersions();
 
 }  // namespace sprocket::runtime

@@ -268,5 +268,16 @@ expect_eq "notice exit code" 0 "$CODE"
 expect_eq "notice on stderr" "NOTICE:  function nope(INTEGER) does not exist, skipping" "$ERR"
 expect_contains "statement after a notice runs" "one" "$OUT"
 
+# V8 is loaded only when JavaScript runs: a statement that calls no function does not
+# load it, even with JavaScript functions in the catalog (start-up within 2x of sqlite3).
+run "$TMP/lazy.db" "CREATE FUNCTION js_answer() RETURNS INTEGER LANGUAGE js AS \$\$ return 42 \$\$;"
+expect_eq "lazy: create exit code" 0 "$CODE"
+loaded=$(LD_DEBUG=files "$SPROCKET" "$TMP/lazy.db" "SELECT 1" 2>&1 | grep -c "libnode" || true)
+expect_eq "lazy: SELECT 1 does not load V8" 0 "$loaded"
+loaded=$(LD_DEBUG=files "$SPROCKET" "$TMP/lazy.db" "SELECT js_answer()" 2>&1 | grep -c "file=.*libnode" || true)
+expect_eq "lazy: a JavaScript call loads V8" 1 "$([ "$loaded" -gt 0 ] && echo 1 || echo 0)"
+run "$TMP/lazy.db" "SELECT js_answer() AS a"
+expect_contains "lazy: the JavaScript call works" "42" "$OUT"
+
 echo "cli_test: $checks checks, $failures failed"
 [ "$failures" -eq 0 ]
