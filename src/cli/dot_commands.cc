@@ -120,6 +120,195 @@ Status RunSchema(const std::vector<std::string>& args, Shell& shell) {
       params);
 }
 
+// --- .dump ------------------------------------------------------------------------------
+
+// `source` in dollar quotes whose tag does not occur in it.
+std::string DollarQuoted(std::string_view source) {
+  std::string tag = "$$";
+  for (int n = 1; source.find(tag) != std::string_view::npos; ++n) {
+    tag = "$body" + std::to_string(n) + "$";
+  }
+  return tag + std::string(source) + tag;
+}
+
+std::string Text(const Value& v) { return v.is_null() ? std::string() : v.ToString(); }
+
+// Runs `sql` and returns its rows, or the error.
+Result<std::vector<std::vector<Value>>> Rows(Shell& shell, std::string_view sql,
+                                             const std::vector<Value>& params = {}) {
+  SPROCKET_ASSIGN_OR_RETURN(ResultSet rs, shell.session().Execute(sql, params));
+  return std::move(rs.rows);
+}
+
+// The CREATE FUNCTION statement of a catalog row: its definition, except that a function
+// created AS FILE gets its source inline (the dump must not depend on the file).
+std::string FunctionDefinition(const std::string& definition, const Value& source, bool from_file) {
+  if (!from_file || source.is_null()) return definition;
+  size_t at = definition.rfind(" AS FILE '");
+  if (at == std::string::npos) return definition;
+  return definition.substr(0, at) + " AS " + DollarQuoted(Text(source)) + ";  -- created " +
+         definition.substr(at + 1);
+}
+
+// The table's rows as INSERT statements (generated and hidden columns left out).
+Status DumpRows(Shell& shell, const std::string& table) {
+  SPROCKET_ASSIGN_OR_RETURN(
+      auto columns,
+      Rows(shell, "SELECT name, hidden FROM pragma_table_xinfo(?1) ORDER BY cid", {Value(table)}));
+  std::vector<std::string> names;
+  bool all = true;
+  for (const auto& c : columns) {
+    if (c[1].type() == ValueType::kInteger && c[1].integer() != 0) {
+      all = false;
+      continue;
+    }
+    names.push_back(QuoteIdentifier(Text(c[0])));
+  }
+  if (names.empty()) return Status::Ok();
+  std::string select = "SELECT " + Join(names, ", ") + " FROM " + QuoteIdentifier(table);
+  std::string insert = "INSERT INTO " + QuoteIdentifier(table);
+  if (!all) insert += "(" + Join(names, ",") + ")";
+  SPROCKET_ASSIGN_OR_RETURN(ResultSet rs, shell.session().Execute(select));
+  std::ostream& out = shell.out();
+  for (const auto& row : rs.rows) {
+    out << insert << " VALUES(";
+    for (size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << row[i].ToSqlLiteral();
+    out << ");\n";
+  }
+  return Status::Ok();
+}
+
+// .dump [PATTERN]: a script that rebuilds the database — tables and their rows, indexes,
+// views, SQLite triggers and, without a pattern, the Sprocket catalog: functions (sources
+// inline), their limits, policies and grants, triggers, their grants and disabled state.
+//
+// Order: functions in languages other than sql (tables' CHECK, generated columns and
+// indexes may call them), tables, sql functions (their bodies are checked against the
+// tables), rows, sequences, indexes, views and SQLite triggers, then Sprocket triggers
+// (after the rows, so that restoring fires none) and their settings.
+Status RunDump(const std::vector<std::string>& args, Shell& shell) {
+  const bool everything = args.size() < 2;
+  std::vector<Value> pattern;
+  std::string table_filter;
+  if (!everything) {
+    pattern.emplace_back(args[1]);
+    table_filter = " AND name LIKE ?1";
+  }
+  std::ostream& out = shell.out();
+  out << "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n";
+
+  std::vector<std::vector<Value>> functions;
+  if (everything) {
+    SPROCKET_ASSIGN_OR_RETURN(
+        functions,
+        Rows(shell,
+             "SELECT f.name, f.kind, f.language, f.definition, f.source, f.max_memory_bytes, "
+             "f.max_cpu_time_ms, f.max_instructions, f.jit_level, f.security_policy, "
+             "(SELECT body_kind FROM _sprocket_functions i WHERE i.name = f.name) = 'file' "
+             "FROM sprocket_functions f ORDER BY f.name"));
+  }
+  auto dump_functions = [&](bool sql) {
+    for (const auto& f : functions) {
+      if ((Text(f[2]) == "sql") != sql) continue;
+      bool from_file = f[10].type() == ValueType::kInteger && f[10].integer() != 0;
+      std::string definition = FunctionDefinition(Text(f[3]), f[4], from_file);
+      out << definition << (definition.back() == ';' ? "\n" : ";\n");
+    }
+  };
+  dump_functions(false);
+
+  // Tables: user tables, virtual tables (their shadow tables are theirs), not the catalog.
+  SPROCKET_ASSIGN_OR_RETURN(
+      auto tables,
+      Rows(shell,
+           std::string("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql IS "
+                       "NOT NULL AND name IN (SELECT name FROM pragma_table_list WHERE schema = "
+                       "'main' AND type IN ('table', 'virtual')) AND ") +
+               kUserObjectFilter + table_filter + " ORDER BY rowid",
+           pattern));
+  for (const auto& t : tables) out << Text(t[1]) << ";\n";
+  dump_functions(true);
+  for (const auto& t : tables) SPROCKET_RETURN_IF_ERROR(DumpRows(shell, Text(t[0])));
+  SPROCKET_ASSIGN_OR_RETURN(
+      auto has_sequence,
+      Rows(shell, "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_sequence'"));
+  if (has_sequence[0][0].integer() > 0) {
+    SPROCKET_ASSIGN_OR_RETURN(auto sequences,
+                              Rows(shell,
+                                   "SELECT name, seq FROM sqlite_sequence" +
+                                       std::string(everything ? "" : " WHERE name LIKE ?1"),
+                                   pattern));
+    if (!sequences.empty() && everything) out << "DELETE FROM sqlite_sequence;\n";
+    for (const auto& s : sequences) {
+      out << "INSERT INTO sqlite_sequence VALUES(" << s[0].ToSqlLiteral() << ","
+          << s[1].ToSqlLiteral() << ");\n";
+    }
+  }
+  SPROCKET_ASSIGN_OR_RETURN(
+      auto others,
+      Rows(shell,
+           std::string("SELECT sql FROM sqlite_schema WHERE type IN ('index', 'view', "
+                       "'trigger') AND sql IS NOT NULL AND ") +
+               kUserObjectFilter + (everything ? "" : " AND tbl_name LIKE ?1") + " ORDER BY rowid",
+           pattern));
+  for (const auto& o : others) out << Text(o[0]) << ";\n";
+
+  if (everything) {
+    for (const auto& f : functions) {
+      std::string name = QuoteIdentifier(Text(f[0]));
+      std::string alter =
+          (Text(f[1]) == "procedure" ? "ALTER PROCEDURE " : "ALTER FUNCTION ") + name;
+      std::vector<std::string> settings;
+      if (!f[5].is_null()) settings.push_back("max_memory_bytes = " + Text(f[5]));
+      if (!f[6].is_null()) settings.push_back("max_cpu_time_ms = " + Text(f[6]));
+      if (!f[7].is_null()) settings.push_back("max_instructions = " + Text(f[7]));
+      if (Text(f[8]) != "balanced") settings.push_back("jit_level = '" + Text(f[8]) + "'");
+      if (!settings.empty()) out << alter << " SET " << Join(settings, ", ") << ";\n";
+      if (Text(f[9]) != "DEFAULT") out << alter << " SET SECURITY POLICY " << Text(f[9]) << ";\n";
+    }
+    SPROCKET_ASSIGN_OR_RETURN(
+        auto triggers,
+        Rows(shell,
+             "SELECT t.name, t.table_name, t.definition, t.enabled, t.language, "
+             "(SELECT security_policy FROM _sprocket_triggers i WHERE i.name = t.name AND "
+             "i.table_name = t.table_name) FROM sprocket_triggers t ORDER BY t.table_name, "
+             "t.name"));
+    for (const auto& t : triggers) {
+      out << Text(t[2]) << ";\n";
+      std::string on = QuoteIdentifier(Text(t[0])) + " ON " + QuoteIdentifier(Text(t[1]));
+      if (!t[4].is_null() && Text(t[5]) != "PERMISSIVE") {
+        out << "ALTER TRIGGER " << on << " SET SECURITY POLICY " << Text(t[5]) << ";\n";
+      }
+    }
+    SPROCKET_ASSIGN_OR_RETURN(
+        auto grants,
+        Rows(shell,
+             "SELECT owner_kind, owner, table_name, capability, target, "
+             "(SELECT kind FROM sprocket_functions f WHERE f.name = c.owner) "
+             "FROM sprocket_capabilities c ORDER BY owner_kind, owner, table_name, capability, "
+             "target"));
+    for (const auto& g : grants) {
+      std::string capability = Text(g[3]) + "(" + g[4].ToSqlLiteral() + ")";
+      if (Text(g[0]) == "function") {
+        out << (Text(g[5]) == "procedure" ? "ALTER PROCEDURE " : "ALTER FUNCTION ")
+            << QuoteIdentifier(Text(g[1])) << " GRANT CAPABILITY " << capability << ";\n";
+      } else {
+        out << "ALTER TRIGGER " << QuoteIdentifier(Text(g[1])) << " ON "
+            << QuoteIdentifier(Text(g[2])) << " GRANT CAPABILITY " << capability << ";\n";
+      }
+    }
+    for (const auto& t : triggers) {
+      if (t[3].type() == ValueType::kInteger && t[3].integer() == 0) {
+        out << "ALTER TABLE " << QuoteIdentifier(Text(t[1])) << " DISABLE TRIGGER "
+            << QuoteIdentifier(Text(t[0])) << ";\n";
+      }
+    }
+  }
+  out << "COMMIT;\n";
+  out.flush();
+  return Status::Ok();
+}
+
 Status RunMode(const std::vector<std::string>& args, Shell& shell);
 Status RunHeaders(const std::vector<std::string>& args, Shell& shell);
 Status RunTimer(const std::vector<std::string>& args, Shell& shell);
@@ -140,6 +329,8 @@ Status RunQuit(const std::vector<std::string>& args, Shell& shell) {
 }
 
 const Command kCommands[] = {
+    {".dump", "[PATTERN]", "A script that rebuilds the database (or the tables LIKE PATTERN)", 0, 1,
+     RunDump},
     {".functions", "", "List functions", 0, 0, RunFunctions},
     {".headers", "on|off", "Show or hide column headers", 1, 1, RunHeaders},
     {".help", "", "Show this message", 0, 0, RunHelp},

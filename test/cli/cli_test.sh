@@ -8,6 +8,7 @@ set -u
 
 SPROCKET=${1:?usage: cli_test.sh path/to/sprocket}
 SPROCKET=$(cd "$(dirname "$SPROCKET")" && pwd)/$(basename "$SPROCKET")
+HERE=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sprocket-cli-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 cd "$TMP" || exit 1
@@ -278,6 +279,34 @@ loaded=$(LD_DEBUG=files "$SPROCKET" "$TMP/lazy.db" "SELECT js_answer()" 2>&1 | g
 expect_eq "lazy: a JavaScript call loads V8" 1 "$([ "$loaded" -gt 0 ] && echo 1 || echo 0)"
 run "$TMP/lazy.db" "SELECT js_answer() AS a"
 expect_contains "lazy: the JavaScript call works" "42" "$OUT"
+
+# .dump writes a script that rebuilds the database whole: tables and rows, indexes, views,
+# SQLite triggers, functions (AS FILE ones with their source inline), limits, policies,
+# grants, Sprocket triggers and their disabled state. Restored, it dumps the same.
+FIXTURE="$HERE/dump_fixture.sql"
+printf 'return x + 1' > "$TMP/inc.js"
+run "$TMP/dump1.db" -f "$FIXTURE"
+expect_eq "dump: fixture exit code" 0 "$CODE"
+run "$TMP/dump1.db" "CREATE FUNCTION inc(x INTEGER) RETURNS INTEGER LANGUAGE js AS FILE '$TMP/inc.js'"
+expect_eq "dump: AS FILE function" 0 "$CODE"
+run "$TMP/dump1.db" ".dump"
+expect_eq "dump: exit code" 0 "$CODE"
+DUMP1="$OUT"
+expect_contains "dump: starts a transaction" "BEGIN TRANSACTION;" "$DUMP1"
+expect_contains "dump: rows" "INSERT INTO \"users\"(\"id\",\"name\",\"score\",\"avatar\") VALUES(2,'o''brien',0.1,NULL);" "$DUMP1"
+expect_contains "dump: AS FILE source inline" 'LANGUAGE javascript AS $$return x + 1$$;  -- created AS FILE' "$DUMP1"
+expect_contains "dump: grants" "ALTER FUNCTION \"audit\" GRANT CAPABILITY DATABASE_WRITE('log');" "$DUMP1"
+expect_contains "dump: disabled trigger" 'ALTER TABLE "users" DISABLE TRIGGER "users_upper";' "$DUMP1"
+expect_contains "dump: limits" "max_cpu_time_ms = 100, jit_level = 'fast'" "$DUMP1"
+rm -f "$TMP/inc.js"  # the restored database must not need the file
+STDIN="$DUMP1"
+run "$TMP/dump2.db"
+expect_eq "dump: restore exit code" 0 "$CODE"
+run "$TMP/dump2.db" ".dump"
+# (the function created AS FILE is now created with its source)
+expect_eq "dump: the restored database dumps the same" "$(printf '%s' "$DUMP1" | sed 's/;  -- created AS FILE .*$/;/')" "$OUT"
+run --csv "$TMP/dump2.db" "SELECT inc(1), (SELECT b FROM calc), n_users()"
+expect_eq "dump: restored values" "inc(1),(SELECT b FROM calc),n_users()${nl}2,42,3" "$OUT"
 
 echo "cli_test: $checks checks, $failures failed"
 [ "$failures" -eq 0 ]
