@@ -1,5 +1,5 @@
 // Warm call overhead of a Sprocket function against a native SQLite C UDF doing the same
-// work (DESIGN §9): `SELECT f(x, 0.2) FROM t` over the rows of t. The per-call overhead is
+// work (docs/design.md §9): `SELECT f(x, 0.2) FROM t` over the rows of t. The per-call overhead is
 // (Sprocket - C UDF) / rows. Each language adds its own function here.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>

@@ -1,4 +1,4 @@
-// The cold side of JavaScript functions (DESIGN §9): from CREATE FUNCTION to the first
+// The cold side of JavaScript functions (docs/design.md §9): from CREATE FUNCTION to the first
 // result, the cost of a new instance (isolate + context + compile from the code cache),
 // and the memory a warm instance holds.
 #include <benchmark/benchmark.h>

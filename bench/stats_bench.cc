@@ -1,4 +1,4 @@
-// What the always-on statistics add to each guest call (DESIGN §9: under 2% of a warm
+// What the always-on statistics add to each guest call (docs/design.md §9: under 2% of a warm
 // JavaScript call): the sampling decision, the clock reads of the sampled calls and the
 // observer's bookkeeping, exactly as engine/guest_call.cc does them per call. Compare
 // BM_StatsPerCall with BM_SprocketJsFunction of bench_function_call (per row).

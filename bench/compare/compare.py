@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Side-by-side benchmark: Sprocket against PostgreSQL 15 and SQLite (DESIGN.md §9).
+"""Side-by-side benchmark: Sprocket against PostgreSQL 15 and SQLite (docs/design.md §9).
 
 Every workload is one statement over N rows (INSERT … SELECT, UPDATE or DELETE), run R
 times on a freshly reset table in its own transaction. The table reports the median
@@ -92,8 +92,8 @@ class Workload:
               @ROWS@ (proves the trigger/function really ran on every row).
     teardown  runs at the end, also after a failure (untimed).
     baseline  key of the row the "vs" column divides by (a PostgreSQL row).
-    anchor    DESIGN §9 anchor figure for this row, rows/s (context only).
-    target    DESIGN §9 minimum for this row, rows/s (a Sprocket row below it is flagged).
+    anchor    docs/design.md §9 anchor figure for this row, rows/s (context only).
+    target    docs/design.md §9 minimum for this row, rows/s (a Sprocket row below it is flagged).
     """
 
     key: str
@@ -364,7 +364,7 @@ CREATE FUNCTION full_name(f TEXT, l TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
 $$;
 """
 
-# The same triggers in JavaScript, as Sprocket users write them (DESIGN §3.2).
+# The same triggers in JavaScript, as Sprocket users write them (docs/design.md §3.2).
 SPROCKET_JS_CHECK_DERIVE = """
 CREATE FUNCTION check_derive() RETURNS TRIGGER LANGUAGE javascript AS $$
 function check_derive(ctx) {
@@ -1173,7 +1173,7 @@ def filesystem_of(path: str) -> str:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description="Side-by-side benchmark of Sprocket, PostgreSQL 15 and SQLite "
-                    "(DESIGN.md §9). See bench/compare/README.md.")
+                    "(docs/design.md §9). See bench/compare/README.md.")
     p.add_argument("--rows", type=int, default=100_000, help="rows per statement (100000)")
     p.add_argument("--repeat", type=int, default=5, help="repetitions per row (5)")
     p.add_argument("--driver", default=DEFAULT_DRIVER,
@@ -1333,7 +1333,7 @@ def report(args: argparse.Namespace, info: dict[str, str], versions: dict[str, s
         f"Sprocket: {versions['sprocket']}; same SQLite settings; timed by sprocket_driver "
         "around Session::ExecuteScript",
         "vs PostgreSQL: rows/s divided by the PostgreSQL row of the same workload "
-        "(PL/pgSQL for triggers). §9 anchor/target: DESIGN.md §9, measured at 100,000 rows.",
+        "(PL/pgSQL for triggers). §9 anchor/target: docs/design.md §9, measured at 100,000 rows.",
     ]
     notes = [f"{engine_label(r.workload)}, {r.workload.workload}: {r.workload.note}"
              for r in results if r.workload.note]

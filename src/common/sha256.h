@@ -1,4 +1,4 @@
-// SHA-256 (FIPS 180-4): the content hash behind compiled-code keys (DESIGN §7: the L2 and
+// SHA-256 (FIPS 180-4): the content hash behind compiled-code keys (docs/design.md §7: the L2 and
 // on-disk caches are keyed by a hash of what was compiled, not by a name or a path).
 #ifndef SPROCKET_COMMON_SHA256_H_
 #define SPROCKET_COMMON_SHA256_H_

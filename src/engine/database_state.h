@@ -53,7 +53,7 @@ class DatabaseState {
       EXCLUDES(mutex_);
   void CacheSnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot) EXCLUDES(mutex_);
 
-  // L2 (DESIGN §7): the compiled function for `def` — compiled by `runtime` the first time
+  // L2 (docs/design.md §7): the compiled function for `def` — compiled by `runtime` the first time
   // any session needs this exact content (KeyOf), shared afterwards.
   // Counted in stats() under the function's name (and `stats_table` for an inline
   // trigger's body).

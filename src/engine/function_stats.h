@@ -1,4 +1,4 @@
-// Per-function call statistics (DESIGN §7, §8: sprocket_function_stats), always on.
+// Per-function call statistics (docs/design.md §7, §8: sprocket_function_stats), always on.
 //
 // A session counts the calls it makes in a CallStats of its own, without locks or atomic
 // operations (the guest-call path adds a few nanoseconds to a call); at the end of each

@@ -1,4 +1,4 @@
-// The one path through which the engine calls a guest (DESIGN §2): scalar functions,
+// The one path through which the engine calls a guest (docs/design.md §2): scalar functions,
 // table functions, procedures, triggers and trigger batches all go through CallGuest,
 // which does what every call needs —
 //

@@ -1,4 +1,4 @@
-// The L1 cache (DESIGN §7): warm instances of compiled functions, shared by every Session
+// The L1 cache (docs/design.md §7): warm instances of compiled functions, shared by every Session
 // of a Database and bounded globally. A session takes an instance for a function when it
 // first calls it in a statement and gives it back when the statement ends; when more
 // instances are idle than the capacity, the least recently used are destroyed.

@@ -1,5 +1,5 @@
 // The row loop the trigger engine owns for statements on tables with BEFORE ROW triggers
-// and views with INSTEAD OF triggers (DESIGN §3.3). Internal to the engine.
+// and views with INSTEAD OF triggers (docs/design.md §3.3). Internal to the engine.
 #ifndef SPROCKET_ENGINE_ROW_LOOP_H_
 #define SPROCKET_ENGINE_ROW_LOOP_H_
 

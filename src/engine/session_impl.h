@@ -2,7 +2,7 @@
 // authorizer's principal stack, the functions registered from the catalog snapshot, their
 // instances and prepared guest statements, and the statement dispatcher.
 //
-// Not thread-safe: one thread at a time (DESIGN §2).
+// Not thread-safe: one thread at a time (docs/design.md §2).
 #ifndef SPROCKET_ENGINE_SESSION_IMPL_H_
 #define SPROCKET_ENGINE_SESSION_IMPL_H_
 

@@ -1,4 +1,4 @@
-// The trigger engine (DESIGN §3.2, §3.3): makes the catalog's triggers fire, with
+// The trigger engine (docs/design.md §3.2, §3.3): makes the catalog's triggers fire, with
 // PostgreSQL's semantics, for every statement a session runs — the user's, and the SQL
 // functions run through the host API.
 //
@@ -53,7 +53,7 @@ enum TriggerTimingIndex { kBeforeIdx = 0, kAfterIdx = 1, kInsteadIdx = 2 };
 enum TriggerLevelIndex { kRowIdx = 0, kStatementIdx = 1 };
 
 int OpIndex(sql::DmlOp op);
-// An inline trigger's body as a function named after the trigger (DESIGN §3.2).
+// An inline trigger's body as a function named after the trigger (docs/design.md §3.2).
 catalog::FunctionRecord InlineTriggerFunction(const catalog::TriggerRecord& t);
 const char* OpName(sql::DmlOp op);  // "INSERT", "UPDATE", "DELETE"
 

@@ -1,4 +1,4 @@
-// Cancellation (DESIGN §2, §7): a request to stop, raised by the host from any thread —
+// Cancellation (docs/design.md §2, §7): a request to stop, raised by the host from any thread —
 // Session::Interrupt (Ctrl-C in the shell), a client's cancel request, shutdown — and
 // honoured by every backend: the engine checks it between rows and before each call, a
 // backend stops the guest code it runs (the JavaScript watchdog terminates the isolate).

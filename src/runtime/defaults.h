@@ -1,4 +1,4 @@
-// The per-language defaults (DESIGN §7), in one table: what a limit of 0 means.
+// The per-language defaults (docs/design.md §7), in one table: what a limit of 0 means.
 #ifndef SPROCKET_RUNTIME_DEFAULTS_H_
 #define SPROCKET_RUNTIME_DEFAULTS_H_
 

@@ -29,7 +29,7 @@ enum class Volatility { kVolatile, kStable, kImmutable };
 enum class JitLevel { kLowLatency, kBalanced, kFast };
 const char* JitLevelName(JitLevel level);  // "low_latency", "balanced", "fast"
 
-// Resource limits of one call (DESIGN §7). Zero means the language's default
+// Resource limits of one call (docs/design.md §7). Zero means the language's default
 // (runtime/defaults.h).
 struct Limits {
   int64_t max_memory_bytes = 0;
@@ -42,7 +42,7 @@ struct Limits {
 
 struct FunctionDef {
   std::string name;
-  // The name under which a body may define the function to call (DESIGN §3.1 body style
+  // The name under which a body may define the function to call (docs/design.md §3.1 body style
   // (a)): the name the function was created with. ALTER FUNCTION … RENAME TO changes
   // `name`, not this, so a body that defines `function f` keeps working as `g`.
   std::string entry_point;

@@ -1,5 +1,5 @@
 // The language-independent interface between the engine and every language backend
-// (DESIGN §2). The engine knows nothing of any language; a backend knows nothing of SQL
+// (docs/design.md §2). The engine knows nothing of any language; a backend knows nothing of SQL
 // parsing or triggers. They meet here:
 //
 //   LanguageRuntime::Compile(FunctionDef)  → CompiledFunction   (shareable, immutable)
@@ -68,7 +68,7 @@ struct RowData {
   std::vector<Value> values;
 };
 
-// What a trigger function is told about the event (DESIGN §4 ctx): the TG_* values, the
+// What a trigger function is told about the event (docs/design.md §4 ctx): the TG_* values, the
 // rows, and for statement-level triggers the transition sets. Borrowed for one call.
 struct TriggerData {
   std::string name;                                 // TG_NAME
@@ -86,7 +86,7 @@ struct TriggerData {
   std::string old_table_name;                       // REFERENCING OLD TABLE AS …
 };
 
-// What a trigger function decided (BEFORE ROW rules of DESIGN §3.2; other triggers'
+// What a trigger function decided (BEFORE ROW rules of docs/design.md §3.2; other triggers'
 // results are ignored).
 struct TriggerResult {
   enum class Outcome {
@@ -167,7 +167,7 @@ struct CompileOptions {
   const std::vector<std::string>* trigger_columns = nullptr;
 };
 
-// The content address of what compiling `def` produces (DESIGN §7, L2 and L3): a SHA-256,
+// The content address of what compiling `def` produces (docs/design.md §7, L2 and L3): a SHA-256,
 // as 64 hex digits, over the language, every byte of the source (for AS FILE: the file's
 // contents, never its path), the signature the body is compiled against, the limits and
 // JIT level instances are made with, and `engine` (the runtime's engine_fingerprint()).

@@ -1,4 +1,4 @@
-// The declared SQL types of function arguments and results (DESIGN §5), and how SQLite's
+// The declared SQL types of function arguments and results (docs/design.md §5), and how SQLite's
 // five storage types convert to and from them.
 #ifndef SPROCKET_RUNTIME_TYPES_H_
 #define SPROCKET_RUNTIME_TYPES_H_

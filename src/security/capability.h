@@ -1,4 +1,4 @@
-// Capabilities and security policies (DESIGN §6): what a guest function may reach beyond
+// Capabilities and security policies (docs/design.md §6): what a guest function may reach beyond
 // computing. Deny by default; every grant is explicit or comes from the policy.
 #ifndef SPROCKET_SECURITY_CAPABILITY_H_
 #define SPROCKET_SECURITY_CAPABILITY_H_

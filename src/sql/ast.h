@@ -1,4 +1,4 @@
-// Typed statements of Sprocket's SQL extensions (DESIGN §3.1, §3.2), as the parser
+// Typed statements of Sprocket's SQL extensions (docs/design.md §3.1, §3.2), as the parser
 // produces them. Plain SQLite statements are not parsed into trees: they are classified
 // (PlainStatement) and handed to SQLite as text.
 #ifndef SPROCKET_SQL_AST_H_

@@ -1,6 +1,6 @@
 // Decomposition of SQLite's INSERT / REPLACE / UPDATE / DELETE statements into their
 // clauses, as source text. The trigger engine uses it to run a statement's row loop itself
-// when a table has BEFORE ROW or INSTEAD OF triggers (DESIGN §3.3): it re-assembles
+// when a table has BEFORE ROW or INSTEAD OF triggers (docs/design.md §3.3): it re-assembles
 // queries from these pieces (the rows to change, the SET expressions, RETURNING) and so
 // never interprets an expression itself — SQLite does.
 //

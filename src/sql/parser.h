@@ -1,4 +1,4 @@
-// Parser for Sprocket's SQL extensions (DESIGN §3.1, §3.2). Statements that are not
+// Parser for Sprocket's SQL extensions (docs/design.md §3.1, §3.2). Statements that are not
 // extensions are classified (PlainStatement) and left to SQLite.
 //
 // Errors are kSyntaxError with the position and what was expected. Positions are

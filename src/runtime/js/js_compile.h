@@ -1,4 +1,4 @@
-// Turning a function's body into the script V8 compiles (DESIGN §3.1 body styles):
+// Turning a function's body into the script V8 compiles (docs/design.md §3.1 body styles):
 //   (a) the body defines a function named after the SQL function (`function f(a, b) {…}`,
 //       `async function f…`, `const f = …`): the script runs once per instance and the
 //       global `f` is called;

@@ -1,4 +1,4 @@
-// Conversions between SQL values and JavaScript values (DESIGN §5), guided by the
+// Conversions between SQL values and JavaScript values (docs/design.md §5), guided by the
 // declared type: INTEGER → number (BigInt beyond 2^53), NUMERIC → exact string, BYTEA →
 // Uint8Array, JSON → parsed value, BOOLEAN → boolean, NULL → null.
 //

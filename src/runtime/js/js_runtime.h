@@ -1,4 +1,4 @@
-// LANGUAGE javascript (alias js): functions on V8 (DESIGN §4–§7). Each instance is an
+// LANGUAGE javascript (alias js): functions on V8 (docs/design.md §4–§7). Each instance is an
 // isolate of its own with the function's memory limit; a watchdog enforces the CPU limit.
 #ifndef SPROCKET_RUNTIME_JS_JS_RUNTIME_H_
 #define SPROCKET_RUNTIME_JS_JS_RUNTIME_H_

@@ -1,4 +1,4 @@
-// JsInstance::CallTrigger and CallTriggerBatch: the trigger context (DESIGN §4 ctx) built
+// JsInstance::CallTrigger and CallTriggerBatch: the trigger context (docs/design.md §4 ctx) built
 // by JavaScript helpers compiled once per row layout, so that a row costs no property
 // store through the API. A batch enters V8 once: a JavaScript loop calls the function for
 // each row and reports only the columns a BEFORE ROW trigger changed.
@@ -314,7 +314,7 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
   // What AFTER and statement-level triggers return is ignored.
   if (base_row == nullptr || trigger.when == "AFTER") return out;
 
-  // BEFORE ROW rules (DESIGN §3.2), read as a batch of one row reads them: null skips the
+  // BEFORE ROW rules (docs/design.md §3.2), read as a batch of one row reads them: null skips the
   // row; nothing keeps ctx.NEW as the function left it (OLD for DELETE); an object
   // replaces the row.
   if (trigger.new_row != nullptr) out.row = *trigger.new_row;
