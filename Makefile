@@ -1,12 +1,13 @@
 # Sprocket: `make run` and `make test` work on a fresh Debian 12 machine.
 BUILD ?= build
+ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 TSAN_BUILD ?= build-tsan
 FUZZ_SECONDS ?= 600
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test bench fuzz tsan clean format
+.PHONY: all deps build asan run test bench fuzz tsan clean format
 
 all: build
 
@@ -22,8 +23,21 @@ run: build
 	@rm -f $(BUILD)/quickstart.db $(BUILD)/quickstart.db-wal $(BUILD)/quickstart.db-shm
 	$(BUILD)/sprocket $(BUILD)/quickstart.db -f examples/quickstart.sql
 
-test: build
+# Every test, then every test again under AddressSanitizer + UndefinedBehaviorSanitizer
+# (a second build directory; the sanitizers abort on the first report).
+test: build asan
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	ASAN_OPTIONS=$(ASAN_OPTIONS) LSAN_OPTIONS=$(LSAN_OPTIONS) UBSAN_OPTIONS=$(UBSAN_OPTIONS) \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0
+LSAN_OPTIONS ?= suppressions=$(CURDIR)/test/lsan.supp:print_suppressions=0
+UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPROCKET_ASAN=ON \
+	  -DSPROCKET_BENCHMARKS=OFF >/dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 bench:
 	scripts/install-deps --bench
@@ -52,4 +66,4 @@ format:
 	find src include test bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) $(FUZZ_BUILD) $(TSAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(TSAN_BUILD)

@@ -47,6 +47,32 @@ enum {
 /* Opens or creates the database; *out is set even on failure (for sprocket_errmsg) and
  * must be passed to sprocket_close. */
 int sprocket_open(const char* path, sprocket_db** out);
+
+/* Options for sprocket_open_v2 (the C++ sprocket::Options). Made by sprocket_options_new,
+ * freed by sprocket_options_free; sprocket_open_v2 copies what it needs. */
+typedef struct sprocket_options sprocket_options;
+sprocket_options* sprocket_options_new(void);
+void sprocket_options_free(sprocket_options* options);
+/* Integer settings: "busy_timeout_ms", "max_audit_events", "max_warm_instances",
+ * "read_only" (0/1), "create_if_missing" (0/1). SPROCKET_MISUSE for an unknown name or a
+ * negative value. */
+int sprocket_options_set_int(sprocket_options* options, const char* name, int64_t value);
+/* Text settings: "user" (ctx.session.user), "languages" (comma-separated, e.g. "sql"). */
+int sprocket_options_set_text(sprocket_options* options, const char* name, const char* value);
+/* Where guest log output (sprocket.log, console.*) goes: level 0 debug, 1 info, 2 warn,
+ * 3 error. Called on the thread running the function; NULL discards the output. */
+typedef void (*sprocket_log_fn)(void* arg, int level, const char* function, const char* message);
+int sprocket_options_set_log(sprocket_options* options, sprocket_log_fn log, void* arg);
+int sprocket_open_v2(const char* path, const sprocket_options* options, sprocket_db** out);
+
+/* Makes the statement running on db fail soon with SQLSTATE 57014 ("interrupted"),
+ * rolling it back. Safe from another thread or a signal handler. */
+void sprocket_interrupt(sprocket_db* db);
+
+/* Receives the notices statements raise ("NOTICE" or "WARNING", the message), on the
+ * calling thread, before the call that ran the statement returns. NULL: discarded. */
+typedef void (*sprocket_notice_fn)(void* arg, const char* severity, const char* message);
+int sprocket_set_notice_handler(sprocket_db* db, sprocket_notice_fn handler, void* arg);
 int sprocket_close(sprocket_db* db);
 /* Runs one or more statements, discarding rows. */
 int sprocket_exec(sprocket_db* db, const char* sql);

@@ -170,6 +170,8 @@ class Statement {
   Value column(int column) const;
 
   int64_t rows_affected() const;
+  // The notices the statement's last run raised (valid once Step returned false).
+  const std::vector<Notice>& notices() const;
   std::string_view sql() const;
 
  private:

@@ -1,10 +1,15 @@
 // The C API (include/sprocket/sprocket.h) over the C++ API.
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
 
 #include "sprocket/sprocket.h"
 #include "sprocket/sprocket.hpp"
+
+struct sprocket_options {
+  sprocket::Options options;
+};
 
 struct sprocket_db {
   std::unique_ptr<sprocket::Database> database;
@@ -13,6 +18,8 @@ struct sprocket_db {
   std::string sqlstate = "00000";
   int64_t changes = 0;
   int64_t last_insert_rowid = 0;
+  sprocket_notice_fn notice = nullptr;
+  void* notice_arg = nullptr;
 };
 
 struct sprocket_stmt {
@@ -28,6 +35,13 @@ int Fail(sprocket_db* db, const sprocket::Status& status) {
   db->error = status.message();
   db->sqlstate = sprocket::SqlState(status.code());
   return SPROCKET_ERROR;
+}
+
+void Notify(sprocket_db* db, const std::vector<sprocket::Notice>& notices) {
+  if (db->notice == nullptr) return;
+  for (const sprocket::Notice& n : notices) {
+    db->notice(db->notice_arg, n.severity.c_str(), n.message.c_str());
+  }
 }
 
 int Ok(sprocket_db* db) {
@@ -52,9 +66,79 @@ const sprocket::Value* Column(sprocket_stmt* st, int column) {
 extern "C" {
 
 int sprocket_open(const char* path, sprocket_db** out) {
+  return sprocket_open_v2(path, nullptr, out);
+}
+
+sprocket_options* sprocket_options_new(void) { return new sprocket_options(); }
+
+void sprocket_options_free(sprocket_options* options) {
+  std::unique_ptr<sprocket_options> owned(options);
+}
+
+int sprocket_options_set_int(sprocket_options* options, const char* name, int64_t value) {
+  if (options == nullptr || name == nullptr || value < 0) return SPROCKET_MISUSE;
+  sprocket::Options& o = options->options;
+  std::string_view n = name;
+  if (n == "busy_timeout_ms" && value <= INT32_MAX) {
+    o.busy_timeout_ms = static_cast<int>(value);
+  } else if (n == "max_audit_events") {
+    o.max_audit_events = static_cast<size_t>(value);
+  } else if (n == "max_warm_instances") {
+    o.max_warm_instances = static_cast<size_t>(value);
+  } else if (n == "read_only") {
+    o.read_only = value != 0;
+  } else if (n == "create_if_missing") {
+    o.create_if_missing = value != 0;
+  } else {
+    return SPROCKET_MISUSE;
+  }
+  return SPROCKET_OK;
+}
+
+int sprocket_options_set_text(sprocket_options* options, const char* name, const char* value) {
+  if (options == nullptr || name == nullptr || value == nullptr) return SPROCKET_MISUSE;
+  std::string_view n = name;
+  if (n == "user") {
+    options->options.user = value;
+  } else if (n == "languages") {
+    std::vector<std::string> languages;
+    std::string current;
+    for (const char* p = value;; ++p) {
+      if (*p == ',' || *p == '\0') {
+        size_t b = current.find_first_not_of(' '), e = current.find_last_not_of(' ');
+        if (b != std::string::npos) languages.push_back(current.substr(b, e - b + 1));
+        current.clear();
+        if (*p == '\0') break;
+      } else {
+        current += *p;
+      }
+    }
+    options->options.languages = std::move(languages);
+  } else {
+    return SPROCKET_MISUSE;
+  }
+  return SPROCKET_OK;
+}
+
+int sprocket_options_set_log(sprocket_options* options, sprocket_log_fn log, void* arg) {
+  if (options == nullptr) return SPROCKET_MISUSE;
+  if (log == nullptr) {
+    options->options.log_sink = nullptr;
+    return SPROCKET_OK;
+  }
+  options->options.log_sink = [log, arg](sprocket::LogLevel level, std::string_view function,
+                                         std::string_view message) {
+    std::string f(function), m(message);
+    log(arg, static_cast<int>(level), f.c_str(), m.c_str());
+  };
+  return SPROCKET_OK;
+}
+
+int sprocket_open_v2(const char* path, const sprocket_options* options, sprocket_db** out) {
   if (out == nullptr) return SPROCKET_MISUSE;
   auto db = std::make_unique<sprocket_db>();
-  auto database = sprocket::Database::Open(path ? path : ":memory:");
+  auto database = sprocket::Database::Open(path ? path : ":memory:",
+                                           options ? options->options : sprocket::Options());
   int rc = SPROCKET_OK;
   if (!database.ok()) {
     rc = Fail(db.get(), database.status());
@@ -84,6 +168,7 @@ int sprocket_exec(sprocket_db* db, const char* sql) {
   if (db->session == nullptr) return SPROCKET_MISUSE;
   auto result = db->session->Execute(sql);
   if (!result.ok()) return Fail(db, result.status());
+  Notify(db, result->notices);
   db->changes = result->rows_affected;
   db->last_insert_rowid = result->last_insert_rowid;
   return Ok(db);
@@ -98,6 +183,17 @@ const char* sprocket_sqlstate(sprocket_db* db) { return db ? db->sqlstate.c_str(
 int64_t sprocket_changes(sprocket_db* db) { return db ? db->changes : 0; }
 int64_t sprocket_last_insert_rowid(sprocket_db* db) { return db ? db->last_insert_rowid : 0; }
 const char* sprocket_libversion(void) { return sprocket::Database::Version(); }
+
+void sprocket_interrupt(sprocket_db* db) {
+  if (db != nullptr && db->session != nullptr) db->session->Interrupt();
+}
+
+int sprocket_set_notice_handler(sprocket_db* db, sprocket_notice_fn handler, void* arg) {
+  if (db == nullptr) return SPROCKET_MISUSE;
+  db->notice = handler;
+  db->notice_arg = arg;
+  return SPROCKET_OK;
+}
 
 int sprocket_prepare(sprocket_db* db, const char* sql, sprocket_stmt** out) {
   if (db == nullptr || sql == nullptr || out == nullptr || db->session == nullptr) {
@@ -145,6 +241,7 @@ int sprocket_step(sprocket_stmt* st) {
   st->row.clear();
   if (!*row) {
     st->db->changes = st->statement->rows_affected();
+    Notify(st->db, st->statement->notices());
     return SPROCKET_DONE;
   }
   int n = st->statement->column_count();

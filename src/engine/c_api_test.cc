@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "sprocket/sprocket.h"
 
@@ -59,6 +63,92 @@ TEST(CApiTest, FunctionsThroughPrepare) {
   ASSERT_EQ(sprocket_step(st), SPROCKET_ROW);
   EXPECT_DOUBLE_EQ(sprocket_column_double(st, 0), 2.5);
   sprocket_finalize(st);
+  sprocket_close(db);
+}
+
+}  // namespace
+
+namespace {
+
+struct Collected {
+  std::vector<std::string> logs;
+  std::vector<std::string> notices;
+};
+
+void CollectLog(void* arg, int level, const char* function, const char* message) {
+  static_cast<Collected*>(arg)->logs.push_back(std::to_string(level) + " " + function + ": " +
+                                               message);
+}
+
+void CollectNotice(void* arg, const char* severity, const char* message) {
+  static_cast<Collected*>(arg)->notices.push_back(std::string(severity) + ": " + message);
+}
+
+TEST(CApiTest, OptionsLogSinkAndNotices) {
+  Collected got;
+  sprocket_options* options = sprocket_options_new();
+  ASSERT_NE(options, nullptr);
+  EXPECT_EQ(sprocket_options_set_int(options, "busy_timeout_ms", 100), SPROCKET_OK);
+  EXPECT_EQ(sprocket_options_set_int(options, "no_such_setting", 1), SPROCKET_MISUSE);
+  EXPECT_EQ(sprocket_options_set_int(options, "max_warm_instances", -1), SPROCKET_MISUSE);
+  EXPECT_EQ(sprocket_options_set_text(options, "user", "alice"), SPROCKET_OK);
+  EXPECT_EQ(sprocket_options_set_log(options, CollectLog, &got), SPROCKET_OK);
+  sprocket_db* db = nullptr;
+  ASSERT_EQ(sprocket_open_v2(":memory:", options, &db), SPROCKET_OK);
+  sprocket_options_free(options);  // the database keeps what it needs
+  ASSERT_EQ(sprocket_set_notice_handler(db, CollectNotice, &got), SPROCKET_OK);
+  ASSERT_EQ(sprocket_exec(db,
+                          "CREATE FUNCTION hello() RETURNS TEXT LANGUAGE js AS $$ "
+                          "console.warn('hi from', sprocket.session.user); "
+                          "return sprocket.session.user $$"),
+            SPROCKET_OK);
+  sprocket_stmt* st = nullptr;
+  ASSERT_EQ(sprocket_prepare(db, "SELECT hello()", &st), SPROCKET_OK);
+  ASSERT_EQ(sprocket_step(st), SPROCKET_ROW);
+  EXPECT_STREQ(sprocket_column_text(st, 0), "alice");
+  sprocket_finalize(st);
+  ASSERT_EQ(got.logs.size(), 1u);
+  EXPECT_EQ(got.logs[0], "2 hello: hi from alice");
+  EXPECT_EQ(sprocket_exec(db, "DROP FUNCTION IF EXISTS nope"), SPROCKET_OK);
+  ASSERT_EQ(sprocket_prepare(db, "DROP FUNCTION IF EXISTS nope2", &st), SPROCKET_OK);
+  EXPECT_EQ(sprocket_step(st), SPROCKET_DONE);
+  sprocket_finalize(st);
+  ASSERT_EQ(got.notices.size(), 2u);
+  EXPECT_EQ(got.notices[0], "NOTICE: function \"nope\" does not exist, skipping");
+  EXPECT_EQ(got.notices[1], "NOTICE: function \"nope2\" does not exist, skipping");
+  sprocket_close(db);
+
+  // Languages chosen by the embedder.
+  options = sprocket_options_new();
+  EXPECT_EQ(sprocket_options_set_text(options, "languages", "sql"), SPROCKET_OK);
+  ASSERT_EQ(sprocket_open_v2(":memory:", options, &db), SPROCKET_OK);
+  sprocket_options_free(options);
+  EXPECT_EQ(sprocket_exec(db, "CREATE FUNCTION j() RETURNS INT LANGUAGE js AS $$ return 1 $$"),
+            SPROCKET_ERROR);
+  EXPECT_NE(std::string(sprocket_errmsg(db)).find("(available: sql)"), std::string::npos)
+      << sprocket_errmsg(db);
+  sprocket_close(db);
+}
+
+TEST(CApiTest, InterruptStopsAStatement) {
+  sprocket_db* db = nullptr;
+  ASSERT_EQ(sprocket_open(":memory:", &db), SPROCKET_OK);
+  ASSERT_EQ(sprocket_exec(db,
+                          "CREATE FUNCTION spin() RETURNS INT LANGUAGE js AS $$ for (;;) {} $$; "
+                          "ALTER FUNCTION spin SET max_cpu_time_ms = 600000"),
+            SPROCKET_OK);
+  std::atomic<bool> done{false};
+  std::thread interrupter([&] {
+    while (!done.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      sprocket_interrupt(db);
+    }
+  });
+  EXPECT_EQ(sprocket_exec(db, "SELECT spin()"), SPROCKET_ERROR);
+  done = true;
+  interrupter.join();
+  EXPECT_STREQ(sprocket_sqlstate(db), "57014");
+  EXPECT_STREQ(sprocket_errmsg(db), "interrupted");
   sprocket_close(db);
 }
 

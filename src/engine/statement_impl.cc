@@ -153,6 +153,7 @@ class Statement::Impl {
     return stmt_ ? ColumnValue(stmt_.get(), c) : Value();
   }
   int64_t rows_affected() const { return rows_.rows_affected; }
+  const std::vector<Notice>& notices() const { return rows_.notices; }
   std::string_view sql() const { return parsed_.text; }
 
  private:
@@ -186,6 +187,7 @@ int Statement::column_count() const { return impl_->column_count(); }
 std::string Statement::column_name(int column) const { return impl_->column_name(column); }
 Value Statement::column(int column) const { return impl_->column(column); }
 int64_t Statement::rows_affected() const { return impl_->rows_affected(); }
+const std::vector<Notice>& Statement::notices() const { return impl_->notices(); }
 std::string_view Statement::sql() const { return impl_->sql(); }
 
 }  // namespace sprocket
