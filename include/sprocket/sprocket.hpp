@@ -99,8 +99,6 @@ class Database {
   static std::vector<std::string> EngineVersions();
   static const char* Version();  // Sprocket's own version, e.g. "0.1.0"
 
-  DatabaseState& state() { return *state_; }  // internal: for the engine's modules
-
  private:
   explicit Database(std::unique_ptr<DatabaseState> state);
   std::unique_ptr<DatabaseState> state_;
@@ -135,8 +133,6 @@ class Session {
   // rolling back that statement. Safe to call from another thread or a signal handler;
   // does nothing when no statement is running.
   void Interrupt();
-
-  SessionImpl& impl() { return *impl_; }  // internal
 
  private:
   friend class Database;

@@ -170,16 +170,7 @@ void AppendValueFromSqlite(std::vector<Value>& out, sqlite3_value* value, bool u
   }
 }
 
-size_t ValueBytes(const Value& value) {
-  switch (value.type()) {
-    case ValueType::kText:
-      return value.text().size();
-    case ValueType::kBlob:
-      return value.blob().size();
-    default:
-      return 8;
-  }
-}
+std::string SqliteVersion() { return std::string("SQLite ") + sqlite3_libversion(); }
 
 Status CollectRows(sqlite3* db, sqlite3_stmt* stmt, ResultSet* out, size_t max_bytes) {
   int n = sqlite3_column_count(stmt);

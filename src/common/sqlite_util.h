@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/value_size.h"
 #include "sprocket/sprocket.hpp"
 #include "sprocket/status.h"
 #include "sprocket/value.h"
@@ -56,9 +57,6 @@ Result<ResultSet> RunStatement(sqlite3* db, std::string_view sql,
 // Steps `stmt` to completion collecting rows (column names from the statement). When
 // `max_bytes` is not 0, fails with kResourceExhausted once the rows' values hold more.
 Status CollectRows(sqlite3* db, sqlite3_stmt* stmt, ResultSet* out, size_t max_bytes = 0);
-
-// The bytes a value holds (text and blob lengths; 8 for numbers).
-size_t ValueBytes(const Value& value);
 
 }  // namespace sprocket
 

@@ -102,13 +102,13 @@ Status DatabaseState::Initialize() {
 
 std::shared_ptr<const catalog::CatalogSnapshot> DatabaseState::CachedSnapshot(
     const std::string& token) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   if (snapshot_ && snapshot_->token() == token) return snapshot_;
   return nullptr;
 }
 
 void DatabaseState::CacheSnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   snapshot_ = std::move(snapshot);
 }
 
@@ -125,7 +125,7 @@ Result<CompiledRef> DatabaseState::Compile(const runtime::FunctionDef& def,
                                            const std::string& stats_table) {
   const std::string key = KeyOf(def);
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     auto it = compiled_.find(key);
     if (it != compiled_.end()) {
       stats_.RecordCompile(def.name, stats_table, def.language, /*hit=*/true, 0);
@@ -142,7 +142,7 @@ Result<CompiledRef> DatabaseState::Compile(const runtime::FunctionDef& def,
           .count());
   if (!compiled.ok()) return compiled.status();
   std::shared_ptr<runtime::CompiledFunction> function = std::move(*compiled);
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   auto [it, inserted] = compiled_.try_emplace(key, CompiledRef{function, 0});
   if (inserted) it->second.id = next_compiled_id_++;
   return it->second;
@@ -152,7 +152,7 @@ void DatabaseState::RetainCompiled(const std::vector<std::string>& keys) {
   std::vector<uint64_t> dropped;
   std::vector<CompiledRef> released;  // destroyed outside the lock
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     for (auto it = compiled_.begin(); it != compiled_.end();) {
       if (std::find(keys.begin(), keys.end(), it->first) == keys.end()) {
         dropped.push_back(it->second.id);

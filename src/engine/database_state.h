@@ -79,7 +79,7 @@ class DatabaseState {
   FunctionStats stats_;
   sqlite3* anchor_ = nullptr;  // owned
 
-  std::mutex mutex_;
+  Mutex mutex_;
   std::shared_ptr<const catalog::CatalogSnapshot> snapshot_ GUARDED_BY(mutex_);
   std::map<std::string, CompiledRef> compiled_ GUARDED_BY(mutex_);
   uint64_t next_compiled_id_ GUARDED_BY(mutex_) = 1;

@@ -9,6 +9,7 @@
 #include "engine/host_api_impl.h"
 #include "engine/session_impl.h"
 #include "engine/triggers.h"
+#include "runtime/defaults.h"
 #include "runtime/types.h"
 #include "sql/lexer.h"
 
@@ -17,7 +18,6 @@ namespace sprocket {
 namespace {
 
 constexpr int64_t kMaxSourceBytes = 64 << 20;  // AS FILE and inline bodies
-constexpr const char* kKnownLanguages[] = {"javascript", "js", "python", "wasm", "rust", "sql"};
 
 Status NotFound(std::string message) { return Status(StatusCode::kNotFound, std::move(message)); }
 Status Invalid(std::string message) {
@@ -232,14 +232,11 @@ Result<std::string> Ddl::CanonicalLanguage(const std::string& language) {
   runtime::RuntimeRegistry& registry = session_.state().runtimes();
   if (runtime::LanguageRuntime* rt = registry.Find(language)) return std::string(rt->name());
   std::string available = Join(registry.Languages(), ", ");
-  for (const char* known : kKnownLanguages) {
-    if (EqualsIgnoreCase(language, known)) {
-      return Status(StatusCode::kNotSupported,
-                    "language \"" + language +
-                        "\" is not available in this build of Sprocket yet "
-                        "(available: " +
-                        available + ")");
-    }
+  if (runtime::IsKnownLanguage(language)) {
+    return Status(StatusCode::kNotSupported, "language \"" + language +
+                                                 "\" is not available in this build of "
+                                                 "Sprocket yet (available: " +
+                                                 available + ")");
   }
   return Status(StatusCode::kNotFound,
                 "language \"" + language + "\" does not exist (available: " + available + ")");

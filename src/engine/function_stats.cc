@@ -75,7 +75,7 @@ void FunctionStats::Merge(const std::string& name, const std::string& table,
                           const std::string& language, CallStats& local) {
   if (!local.dirty) return;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     Entry& e = EntryFor(name, table, language);
     e.row.calls += local.calls;
     e.row.errors += local.errors;
@@ -95,7 +95,7 @@ void FunctionStats::Merge(const std::string& name, const std::string& table,
 
 void FunctionStats::RecordCompile(const std::string& name, const std::string& table,
                                   const std::string& language, bool hit, int64_t ns) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   Entry& e = EntryFor(name, table, language);
   if (hit) {
     ++e.row.compile_hits;
@@ -106,7 +106,7 @@ void FunctionStats::RecordCompile(const std::string& name, const std::string& ta
 }
 
 size_t FunctionStats::Reset(const std::string* name) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   if (name == nullptr) {
     size_t n = entries_.size();
     entries_.clear();
@@ -127,7 +127,7 @@ size_t FunctionStats::Reset(const std::string* name) {
 
 std::vector<FunctionStatsRow> FunctionStats::Snapshot() const {
   std::vector<FunctionStatsRow> rows;
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   rows.reserve(entries_.size());
   for (const auto& [key, e] : entries_) {
     FunctionStatsRow row = e.row;

@@ -117,7 +117,7 @@ class FunctionStats {
   Entry& EntryFor(const std::string& name, const std::string& table, const std::string& language)
       REQUIRES(mutex_);
 
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   // By (lower-case name, lower-case table).
   std::map<std::pair<std::string, std::string>, Entry> entries_ GUARDED_BY(mutex_);
 };

@@ -5,7 +5,7 @@
 namespace sprocket {
 
 std::unique_ptr<runtime::Instance> InstancePool::Take(uint64_t id) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = by_id_.find(id);
   if (it == by_id_.end() || it->second.empty()) return nullptr;
   List::iterator node = it->second.back();  // the most recently used
@@ -20,7 +20,7 @@ void InstancePool::Give(uint64_t id, std::unique_ptr<runtime::Instance> instance
   if (instance == nullptr || !instance->healthy()) return;
   std::vector<std::unique_ptr<runtime::Instance>> evicted;  // destroyed outside the lock
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     lru_.push_back(Idle{id, std::move(instance)});
     by_id_[id].push_back(std::prev(lru_.end()));
     while (lru_.size() > capacity_) {
@@ -37,7 +37,7 @@ void InstancePool::Give(uint64_t id, std::unique_ptr<runtime::Instance> instance
 void InstancePool::Purge(uint64_t id) {
   std::vector<std::unique_ptr<runtime::Instance>> purged;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     auto it = by_id_.find(id);
     if (it == by_id_.end()) return;
     for (List::iterator node : it->second) {
@@ -49,7 +49,7 @@ void InstancePool::Purge(uint64_t id) {
 }
 
 size_t InstancePool::idle() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   return lru_.size();
 }
 

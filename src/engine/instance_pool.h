@@ -41,7 +41,7 @@ class InstancePool {
   using List = std::list<Idle>;
 
   const size_t capacity_;
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   List lru_ GUARDED_BY(mutex_);  // oldest first
   std::unordered_map<uint64_t, std::vector<List::iterator>> by_id_ GUARDED_BY(mutex_);
 };

@@ -1,5 +1,7 @@
 #include "runtime/defaults.h"
 
+#include "common/strings.h"
+
 namespace sprocket::runtime {
 
 namespace {
@@ -23,6 +25,13 @@ const LanguageDefaults& DefaultsFor(std::string_view language) {
     if (d.language == language) return d;
   }
   return kDefaults[sizeof kDefaults / sizeof kDefaults[0] - 1];
+}
+
+bool IsKnownLanguage(std::string_view language) {
+  for (std::string_view known : {"javascript", "js", "python", "wasm", "rust", "sql"}) {
+    if (EqualsIgnoreCase(language, known)) return true;
+  }
+  return false;
 }
 
 Limits EffectiveLimits(const FunctionDef& def) {

@@ -19,6 +19,11 @@ struct LanguageDefaults {
 // The row for `language` (canonical name), or the default row.
 const LanguageDefaults& DefaultsFor(std::string_view language);
 
+// Whether `language` names a language Sprocket has or will have (javascript, js, python,
+// wasm, rust, sql), whether or not this build or Database has it: for the error "not
+// available in this build" rather than "does not exist".
+bool IsKnownLanguage(std::string_view language);
+
 // `def`'s limits with every 0 replaced by its language's default.
 Limits EffectiveLimits(const FunctionDef& def);
 

@@ -8,7 +8,7 @@ void AuditLog::Record(AuditEvent event) {
   event.time_micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   event.id = next_id_++;
   if (capacity_ == 0) return;
   while (events_.size() >= capacity_) events_.pop_front();
@@ -16,7 +16,7 @@ void AuditLog::Record(AuditEvent event) {
 }
 
 std::vector<AuditEvent> AuditLog::Snapshot() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   return std::vector<AuditEvent>(events_.begin(), events_.end());
 }
 

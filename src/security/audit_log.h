@@ -38,7 +38,7 @@ class AuditLog {
 
  private:
   const size_t capacity_;
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   std::deque<AuditEvent> events_ GUARDED_BY(mutex_);
   int64_t next_id_ GUARDED_BY(mutex_) = 1;
 };

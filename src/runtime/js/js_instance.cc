@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "common/sqlite_util.h"
 #include "common/stack.h"
 #include "common/strings.h"
+#include "common/value_size.h"
 #include "runtime/defaults.h"
 #include "runtime/js/js_call_scope.h"
 #include "runtime/js/js_convert.h"

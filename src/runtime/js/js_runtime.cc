@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "common/thread_annotations.h"
 #include "runtime/js/js_compile.h"
 #include "runtime/js/js_instance.h"
 #include "runtime/js/js_version.h"
@@ -22,7 +23,7 @@ class JsFunction : public CompiledFunction {
     {
       // The instance made while compiling is handed out first: a new function's first
       // call does not pay for a second isolate.
-      std::lock_guard<std::mutex> lock(mutex_);
+      MutexLock lock(mutex_);
       if (first_ != nullptr) return std::unique_ptr<Instance>(std::move(first_));
     }
     SPROCKET_ASSIGN_OR_RETURN(std::unique_ptr<JsInstance> instance, JsInstance::Create(shared_));
@@ -31,8 +32,8 @@ class JsFunction : public CompiledFunction {
 
  private:
   std::shared_ptr<const JsShared> shared_;
-  mutable std::mutex mutex_;
-  mutable std::unique_ptr<JsInstance> first_;  // GUARDED_BY(mutex_)
+  mutable Mutex mutex_;
+  mutable std::unique_ptr<JsInstance> first_ GUARDED_BY(mutex_);
 };
 
 class JsRuntime : public LanguageRuntime {

@@ -132,7 +132,7 @@ Watchdog::Watchdog() : thread_([this] { Run(); }) {}
 
 Watchdog::~Watchdog() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(mutex_);
     stop_ = true;
   }
   wake_.notify_all();
@@ -140,19 +140,19 @@ Watchdog::~Watchdog() {
 }
 
 void Watchdog::Register(CallMonitor* monitor) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   monitors_.push_back(monitor);
 }
 
 void Watchdog::Unregister(CallMonitor* monitor) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   monitors_.erase(std::remove(monitors_.begin(), monitors_.end(), monitor), monitors_.end());
 }
 
 void Watchdog::Run() {
-  std::unique_lock<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   while (!stop_) {
-    wake_.wait_for(lock, kWatchdogPeriod);
+    wake_.wait_for(mutex_, kWatchdogPeriod);  // releases the mutex while it waits
     const int64_t now = ClockNanos(CLOCK_MONOTONIC);
     for (CallMonitor* m : monitors_) {
       uint64_t seq = m->sequence.load(std::memory_order_acquire);

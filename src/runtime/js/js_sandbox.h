@@ -113,8 +113,8 @@ class Watchdog {
  private:
   void Run();
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
+  Mutex mutex_;
+  std::condition_variable_any wake_;
   bool stop_ GUARDED_BY(mutex_) = false;
   std::vector<CallMonitor*> monitors_ GUARDED_BY(mutex_);
   std::thread thread_;

@@ -1,10 +1,9 @@
 #include "runtime/sql/sql_runtime.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 
 #include "common/strings.h"
+#include "common/value_size.h"
 #include "runtime/sql/sql_compile.h"
 
 namespace sprocket::runtime {
@@ -126,7 +125,7 @@ bool CallsItself(const FunctionDef& def, const Status& status) {
 class SqlRuntime : public LanguageRuntime {
  public:
   std::string_view name() const override { return "sql"; }
-  std::string version() const override { return std::string("SQLite ") + sqlite3_libversion(); }
+  std::string version() const override { return SqliteVersion(); }
 
   Result<std::shared_ptr<CompiledFunction>> Compile(const FunctionDef& def,
                                                     const CompileOptions& options) override {
