@@ -507,3 +507,31 @@ TEST(EngineTest, InterruptStopsATriggerAndRollsBackTheStatement) {
 
 }  // namespace
 }  // namespace sprocket
+
+namespace sprocket {
+namespace {
+
+// One statement runner: a prepared statement makes the same decisions as Execute (the
+// savepoint, the trigger engine's view of the schema). A prepared ALTER TABLE … ADD
+// COLUMN is seen by the next statement's triggers.
+TEST(EngineTest, PreparedDdlIsSeenByTriggers) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  auto s = Connect(**db);
+  ASSERT_TRUE(s->Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, a TEXT); "
+                         "CREATE TRIGGER t_fill BEFORE INSERT ON t LANGUAGE js AS $$ "
+                         "  if ('c' in NEW) NEW.c = 'filled' $$; "
+                         "INSERT INTO t(id, a) VALUES (1, 'x')")
+                  .ok());
+  auto alter = s->Prepare("ALTER TABLE t ADD COLUMN c TEXT");
+  ASSERT_TRUE(alter.ok()) << alter.status().message();
+  auto stepped = (*alter)->Step();
+  ASSERT_TRUE(stepped.ok()) << stepped.status().message();
+  auto insert = s->Prepare("INSERT INTO t(id, a) VALUES (2, 'y')");
+  ASSERT_TRUE(insert.ok());
+  ASSERT_TRUE((*insert)->Step().ok());
+  EXPECT_EQ(One(*s, "SELECT c FROM t WHERE id = 2"), Value("filled"));
+}
+
+}  // namespace
+}  // namespace sprocket

@@ -637,6 +637,44 @@ Status SessionImpl::RunStatementOnce(const sql::ParsedStatement& statement,
   return st;
 }
 
+Result<SessionImpl::PlainPlan> SessionImpl::PlanPlain(const sql::ParsedStatement& statement) {
+  const auto& plain = std::get<sql::PlainStatement>(statement.node);
+  if (plain.kind == sql::PlainKind::kRenameTable && IsTableFunction(plain.new_name)) {
+    return Status(StatusCode::kAlreadyExists,
+                  "permission denied: the name " + QuoteIdentifier(plain.new_name) +
+                      " belongs to a table function (drop the function first)");
+  }
+  PlainPlan plan;
+  switch (plain.kind) {
+    case sql::PlainKind::kDropTable:
+    case sql::PlainKind::kDropView:
+    case sql::PlainKind::kRenameTable:
+    case sql::PlainKind::kRenameColumn:
+      // Statements the catalog follows run with their catalog change in one savepoint.
+      plan.follows = !snapshot_->TriggersOn(plain.table).empty();
+      triggers_->MarkStale();
+      break;
+    case sql::PlainKind::kBegin:
+    case sql::PlainKind::kCommit:
+    case sql::PlainKind::kRollback:
+      // A rollback may undo this session's catalog changes (and the TEMP triggers of the
+      // trigger engine); check at the next statement.
+      catalog_pending_ = true;
+      triggers_->MarkStale();
+      break;
+    default:
+      if (!MayRunFunctions(statement)) triggers_->MarkStale();  // DDL may change tables
+      break;
+  }
+  // What functions write while the statement runs is undone with it when it fails.
+  plan.guarded = plan.follows || MayRunFunctions(statement);
+  return plan;
+}
+
+bool SessionImpl::RunsThroughTriggers(sqlite3_stmt* stmt) const {
+  return !sqlite3_stmt_readonly(stmt) && triggers_->active();
+}
+
 Status SessionImpl::RunPlain(const sql::ParsedStatement& statement,
                              const std::vector<Value>& params, ResultSet* out) {
   const auto& plain = std::get<sql::PlainStatement>(statement.node);
@@ -658,43 +696,12 @@ Status SessionImpl::RunPlain(const sql::ParsedStatement& statement,
       if (!st.ok()) return ErrorFor(sqlite3_errcode(db_), statement.text, statement.position);
       return st;
     };
-    if (sqlite3_stmt_readonly(stmt.get())) return collect(out);
-    triggers_->ClearChangesOverride();
-    if (!triggers_->active()) return collect(out);
+    if (!sqlite3_stmt_readonly(stmt.get())) triggers_->ClearChangesOverride();
+    if (!RunsThroughTriggers(stmt.get())) return collect(out);
     return triggers_->Run(statement.text, stmt.get(), params, out, collect);
   };
-  if (plain.kind == sql::PlainKind::kRenameTable && IsTableFunction(plain.new_name)) {
-    return Status(StatusCode::kAlreadyExists,
-                  "permission denied: the name " + QuoteIdentifier(plain.new_name) +
-                      " belongs to a table function (drop the function first)");
-  }
-  // Statements the catalog follows run with their catalog change in one savepoint.
-  bool follows = false;
-  switch (plain.kind) {
-    case sql::PlainKind::kDropTable:
-    case sql::PlainKind::kDropView:
-    case sql::PlainKind::kRenameTable:
-    case sql::PlainKind::kRenameColumn:
-      follows = !snapshot_->TriggersOn(plain.table).empty();
-      triggers_->MarkStale();
-      break;
-    case sql::PlainKind::kBegin:
-    case sql::PlainKind::kCommit:
-    case sql::PlainKind::kRollback:
-      // A rollback may undo this session's catalog changes (and the TEMP triggers of the
-      // trigger engine); check at the next statement.
-      catalog_pending_ = true;
-      triggers_->MarkStale();
-      break;
-    default:
-      if (!MayRunFunctions(statement)) triggers_->MarkStale();  // DDL may change tables
-      break;
-  }
-  if (!follows) {
-    // What functions write while the statement runs is undone with it when it fails.
-    if (MayRunFunctions(statement)) return Atomically(execute);
-    return execute();
-  }
+  SPROCKET_ASSIGN_OR_RETURN(PlainPlan plan, PlanPlain(statement));
+  if (!plan.follows) return plan.guarded ? Atomically(execute) : execute();
   Status st = Atomically([&]() -> Status {
     SPROCKET_RETURN_IF_ERROR(execute());
     EngineScope engine(*this);

@@ -138,6 +138,20 @@ class SessionImpl {
   // Whether `statement` may call functions (then it runs in a savepoint, so that what the
   // functions write is undone with the statement when it fails).
   bool MayRunFunctions(const sql::ParsedStatement& statement) const;
+
+  // How a plain SQL statement runs, decided in this one place for Session::Execute and
+  // prepared Statements: with its catalog change in one savepoint (`follows`: DROP or
+  // RENAME of a table with triggers), in the statement savepoint (`guarded`: it may call
+  // functions). Marks the trigger engine stale for DDL and transaction control. Fails
+  // for a rename onto a table function's name.
+  struct PlainPlan {
+    bool follows = false;
+    bool guarded = false;
+  };
+  Result<PlainPlan> PlanPlain(const sql::ParsedStatement& statement);
+  // Whether the prepared `stmt` must run through the trigger engine (it writes, and
+  // triggers exist) rather than be stepped by SQLite alone.
+  bool RunsThroughTriggers(sqlite3_stmt* stmt) const;
   Status BeginStatementSavepoint();
   // Releases the savepoint when `status` is OK, else rolls back to it; returns `status`.
   Status EndStatementSavepoint(Status status);

@@ -78,7 +78,7 @@ class Statement::Impl {
     if (!started_) {
       session_.cancel().Reset();
       SPROCKET_RETURN_IF_ERROR(session_.BeginStatement(parsed_));
-      if (!sqlite3_stmt_readonly(stmt_.get()) && session_.triggers().active()) {
+      if (session_.RunsThroughTriggers(stmt_.get())) {
         // A change with triggers runs through the session (the trigger engine may own
         // its row loop); its rows are served from memory.
         rows_ = ResultSet();
@@ -88,7 +88,10 @@ class Statement::Impl {
         next_row_ = 0;
         return Step();
       }
-      guarded_ = session_.MayRunFunctions(parsed_);
+      // The same decisions as for Session::Execute (a native statement is never one the
+      // catalog follows).
+      SPROCKET_ASSIGN_OR_RETURN(SessionImpl::PlainPlan plan, session_.PlanPlain(parsed_));
+      guarded_ = plan.guarded;
       if (guarded_) SPROCKET_RETURN_IF_ERROR(session_.BeginStatementSavepoint());
       started_ = true;
     }
