@@ -10,10 +10,22 @@
 
 #include <memory>
 
-#include "runtime/js/js_sandbox.h"
 #include "runtime/runtime.h"
+#include "runtime/v8/allocator.h"
+#include "runtime/v8/platform.h"
+#include "runtime/v8/watchdog.h"
 
 namespace sprocket::runtime::js {
+
+// The V8 layer (runtime/v8/) this backend is built on.
+using v8layer::CallMonitor;
+using v8layer::ClockScope;
+using v8layer::CurrentThreadClock;
+using v8layer::EnsureV8;
+using v8layer::LimitedAllocator;
+using v8layer::NotifyIsolateGone;
+using v8layer::StopCause;
+using v8layer::Watchdog;
 
 // What every instance of one compiled function shares: the definition, the script, and
 // V8's code cache for it (L2).

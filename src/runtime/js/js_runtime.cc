@@ -5,7 +5,6 @@
 #include "common/thread_annotations.h"
 #include "runtime/js/js_compile.h"
 #include "runtime/js/js_instance.h"
-#include "runtime/js/js_version.h"
 
 namespace sprocket::runtime {
 
@@ -40,9 +39,9 @@ class JsRuntime : public LanguageRuntime {
  public:
   std::string_view name() const override { return "javascript"; }
   std::vector<std::string> aliases() const override { return {"js"}; }
-  std::string version() const override { return V8VersionString(); }
+  std::string version() const override { return v8layer::V8VersionString(); }
   std::string engine_fingerprint() const override {
-    return V8VersionString() + " " + js::V8Flags();
+    return v8layer::V8VersionString() + " " + v8layer::V8Flags();
   }
 
   Result<std::shared_ptr<CompiledFunction>> Compile(const FunctionDef& def,

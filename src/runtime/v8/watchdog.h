@@ -1,9 +1,7 @@
-// The JavaScript sandbox: one V8 isolate per function instance, with its own heap limit,
-// an ArrayBuffer allocator that counts against the same limit, a CPU-time watchdog, stack
-// limits for whichever thread runs it, and no code generation from strings, no
-// WebAssembly and no blocking Atomics.wait.
-#ifndef SPROCKET_RUNTIME_JS_JS_SANDBOX_H_
-#define SPROCKET_RUNTIME_JS_JS_SANDBOX_H_
+// The watchdog of the V8 layer (runtime/v8/): stops calls that exceed their CPU or
+// wall-clock limit, or whose statement was cancelled, by terminating their isolate.
+#ifndef SPROCKET_RUNTIME_V8_WATCHDOG_H_
+#define SPROCKET_RUNTIME_V8_WATCHDOG_H_
 
 #include <pthread.h>
 #include <time.h>
@@ -12,54 +10,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "common/thread_annotations.h"
 #include "runtime/cancel.h"
 
-namespace sprocket::runtime::js {
-
-// Initialises V8 for the process on first use (V8 cannot be initialised twice, so this is
-// process-wide and never torn down). Thread-safe.
-void EnsureV8();
-
-// The flags EnsureV8 gives V8 (part of every compiled-code key).
-const char* V8Flags();
-
-// Tells V8's platform that `isolate` was disposed (frees its task runner).
-void NotifyIsolateGone(v8::Isolate* isolate);
-
-// While it lives on a thread, V8's wall clock (Date, Intl) reads as the epoch on that
-// thread unless `allowed`: for calls whose policy refuses the clock.
-class ClockScope {
- public:
-  explicit ClockScope(bool allowed);
-  ~ClockScope();
-  ClockScope(const ClockScope&) = delete;
-  ClockScope& operator=(const ClockScope&) = delete;
-
- private:
-  bool previous_;
-};
-
-// An ArrayBuffer allocator that refuses to hold more than `limit` bytes (a refused
-// allocation is a RangeError in JavaScript). Thread-safe.
-class LimitedAllocator : public v8::ArrayBuffer::Allocator {
- public:
-  explicit LimitedAllocator(size_t limit) : limit_(limit) {}
-  void* Allocate(size_t length) override;
-  void* AllocateUninitialized(size_t length) override;
-  void Free(void* data, size_t length) override;
-  size_t used() const { return used_.load(std::memory_order_relaxed); }
-
- private:
-  bool Reserve(size_t length);
-  const size_t limit_;
-  std::atomic<size_t> used_{0};
-};
+namespace sprocket::runtime::v8layer {
 
 // Why the watchdog stopped a call.
 enum class StopCause : uint8_t { kNone = 0, kCpu, kWall, kCancel };
@@ -123,6 +80,6 @@ class Watchdog {
 // The CPU clock of the calling thread (cached per thread).
 clockid_t CurrentThreadClock();
 
-}  // namespace sprocket::runtime::js
+}  // namespace sprocket::runtime::v8layer
 
-#endif  // SPROCKET_RUNTIME_JS_JS_SANDBOX_H_
+#endif  // SPROCKET_RUNTIME_V8_WATCHDOG_H_
