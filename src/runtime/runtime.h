@@ -154,6 +154,12 @@ class CompiledFunction {
  public:
   virtual ~CompiledFunction() = default;
   virtual Result<std::unique_ptr<Instance>> CreateInstance() const = 0;
+
+  // The compiled code as bytes that LanguageRuntime::Load turns back into an equivalent
+  // CompiledFunction — in another process with the same engine (the on-disk L3 cache,
+  // keyed by CompileKey(def, engine_fingerprint())). Empty when there is nothing worth
+  // keeping (then a later process compiles from the source).
+  virtual std::string Serialize() const { return {}; }
 };
 
 // What a backend may use while compiling.
@@ -196,6 +202,14 @@ class LanguageRuntime {
   // and position; a body that defines nothing callable is kInvalidArgument.
   virtual Result<std::shared_ptr<CompiledFunction>> Compile(const FunctionDef& def,
                                                             const CompileOptions& options) = 0;
+
+  // A CompiledFunction for `def` from bytes an earlier Serialize() of the same definition
+  // made. Bytes the engine cannot use (another engine build, corrupted) are not an error:
+  // the function is compiled from its source instead. The default compiles.
+  virtual Result<std::shared_ptr<CompiledFunction>> Load(const FunctionDef& def,
+                                                         std::string_view bytes) {
+    return Compile(def, {});
+  }
 };
 
 // The languages of one Database. Thread-safe after construction.

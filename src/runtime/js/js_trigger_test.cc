@@ -228,3 +228,44 @@ TEST(JsCancelTest, WallClockLimitStopsACall) {
 
 }  // namespace
 }  // namespace sprocket::runtime
+
+namespace sprocket::runtime {
+namespace {
+
+// The L3 interface: compiled code serialised by one runtime loads back in another; bytes
+// the engine cannot use fall back to compiling the source.
+TEST(JsSerializeTest, CompiledCodeRoundTrips) {
+  FakeHost host;
+  FunctionDef def;
+  def.name = def.entry_point = "triple";
+  def.language = "javascript";
+  def.params = {{"x", "INTEGER", SqlType::kInteger}};
+  def.return_declared = "INTEGER";
+  def.return_type = SqlType::kInteger;
+  def.source = "return x * 3";
+  std::string bytes;
+  {
+    std::unique_ptr<LanguageRuntime> runtime = NewJsRuntime();
+    auto compiled = runtime->Compile(def, {});
+    ASSERT_TRUE(compiled.ok());
+    bytes = (*compiled)->Serialize();
+  }
+  EXPECT_GT(bytes.size(), 16u);
+  for (const std::string& input : {bytes, std::string("not a code cache at all")}) {
+    std::unique_ptr<LanguageRuntime> runtime = NewJsRuntime();
+    auto loaded = runtime->Load(def, input);
+    ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+    for (int i = 0; i < 2; ++i) {  // the first instance, then one from the loaded cache
+      auto instance = (*loaded)->CreateInstance();
+      ASSERT_TRUE(instance.ok()) << instance.status().message();
+      CallContext call(host, def);
+      Value arg(int64_t{14});
+      auto r = (*instance)->Call(call, std::span<const Value>(&arg, 1));
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      EXPECT_EQ(*r, Value(42));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sprocket::runtime
