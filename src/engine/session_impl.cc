@@ -517,9 +517,35 @@ Status SessionImpl::EndStatementSavepoint(Status status) {
     if (released.ok()) return status;
     status = released;
   }
-  (void)RunSavepointStatement(2);
-  (void)RunSavepointStatement(1);
+  // A failed statement's changes must go, even when undoing them fails too (out of
+  // memory, an I/O error): never RELEASE what could not be rolled back — that would
+  // commit half a statement. The rollback is retried before the next statement runs.
+  if (!RollBackStatement()) rollback_pending_ = true;
   return status;
+}
+
+bool SessionImpl::RollBackStatement() {
+  if (!RunSavepointStatement(2).ok()) return false;
+  (void)RunSavepointStatement(1);  // the savepoint, now empty
+  return true;
+}
+
+Status SessionImpl::FinishPendingRollback() {
+  if (!rollback_pending_) return Status::Ok();
+  if (!RollBackStatement()) {
+    // Still cannot: no statement may run on top of half a statement. A full rollback of
+    // the transaction is the last resort.
+    EngineScope engine(*this);
+    if (sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr) != SQLITE_OK && !autocommit()) {
+      return Status(StatusCode::kIoError,
+                    "the previous statement failed and could not be rolled back: " +
+                        std::string(sqlite3_errmsg(db_)));
+    }
+  }
+  rollback_pending_ = false;
+  catalog_pending_ = true;
+  triggers_->MarkStale();
+  return Status::Ok();
 }
 
 Status SessionImpl::Atomically(const std::function<Status()>& body) {
@@ -547,6 +573,8 @@ Status SessionImpl::Run(const sql::ParsedStatement& statement, const std::vector
   notices_.clear();
   cancel_.Reset();  // a request made before the statement started is not for it
   Status st = RunStatementOnce(statement, params, out);
+  // A failed statement whose rollback failed too: try again now.
+  if (rollback_pending_) (void)FinishPendingRollback();
   // However a cancelled statement failed (a guest stopped, SQLite interrupted, a row loop
   // between rows), it failed because it was cancelled.
   if (!st.ok() && cancel_.requested()) st = cancel_.ToStatus();
@@ -578,6 +606,7 @@ bool WritesAtOnce(const sql::ParsedStatement& statement) {
 }  // namespace
 
 Status SessionImpl::BeginStatement(const sql::ParsedStatement& statement) {
+  SPROCKET_RETURN_IF_ERROR(FinishPendingRollback());
   // Inside BEGIN (deferred), before the transaction has read anything: the catalog check
   // below would start a read snapshot, and a write after another connection's commit
   // could then never be upgraded (SQLITE_BUSY_SNAPSHOT, at once, without the busy

@@ -154,7 +154,10 @@ class SessionImpl {
   bool RunsThroughTriggers(sqlite3_stmt* stmt) const;
   Status BeginStatementSavepoint();
   // Releases the savepoint when `status` is OK, else rolls back to it; returns `status`.
+  // When the rollback itself fails, it is retried before the next statement
+  // (FinishPendingRollback): half a statement is never released.
   Status EndStatementSavepoint(Status status);
+  Status FinishPendingRollback();
 
   sqlite3* db() const { return db_; }
   DatabaseState& state() { return state_; }
@@ -277,6 +280,8 @@ class SessionImpl {
   Status Atomically(const std::function<Status()>& body);
   // Runs SAVEPOINT (0), RELEASE (1) or ROLLBACK TO (2) _sprocket_statement.
   Status RunSavepointStatement(int which);
+  // ROLLBACK TO and RELEASE of the statement savepoint; false when the rollback failed.
+  bool RollBackStatement();
   // Marks the catalog changed by this session: check the token before every statement
   // until the transaction ends.
   void CatalogChanged() { catalog_pending_ = true; }
@@ -301,6 +306,7 @@ class SessionImpl {
   StmtPtr savepoint_stmts_[3];  // SAVEPOINT, RELEASE, ROLLBACK TO _sprocket_statement
   int64_t data_version_ = -1;
   bool catalog_pending_ = true;
+  bool rollback_pending_ = false;  // a failed statement could not be rolled back yet
   bool in_call_ = false;
   int guest_depth_ = 0;
 };
