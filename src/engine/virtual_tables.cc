@@ -14,19 +14,6 @@ namespace sprocket {
 
 namespace {
 
-// sprocket_audit: an eponymous, read-only table over the audit ring. Each scan reads a
-// snapshot of the ring.
-struct AuditTable {
-  sqlite3_vtab base;
-  security::AuditLog* log;
-};
-
-struct AuditCursor {
-  sqlite3_vtab_cursor base;
-  std::vector<security::AuditEvent> events;
-  size_t at = 0;
-};
-
 std::string FormatTime(int64_t micros) {
   std::time_t secs = static_cast<std::time_t>(micros / 1000000);
   std::tm tm;
@@ -38,63 +25,102 @@ std::string FormatTime(int64_t micros) {
   return std::string(buf) + frac;
 }
 
-int AuditConnect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char**) {
-  int rc = sqlite3_declare_vtab(
-      db,
-      "CREATE TABLE x(id INTEGER, time TEXT, event TEXT, subject TEXT, capability TEXT, "
-      "target TEXT, detail TEXT)");
-  if (rc != SQLITE_OK) return rc;
-  auto table = std::make_unique<AuditTable>();
-  table->log = static_cast<security::AuditLog*>(aux);
-  *out = &table.release()->base;  // owned by SQLite until AuditDisconnect
-  return SQLITE_OK;
-}
-
-int AuditDisconnect(sqlite3_vtab* vtab) {
-  std::unique_ptr<AuditTable> owned(reinterpret_cast<AuditTable*>(vtab));
-  return SQLITE_OK;
-}
-
-int AuditBestIndex(sqlite3_vtab*, sqlite3_index_info* info) {
-  info->estimatedCost = 1000;
-  return SQLITE_OK;
-}
-
-int AuditOpen(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
-  auto cursor = std::make_unique<AuditCursor>();
-  *out = &cursor.release()->base;  // owned by SQLite until AuditClose
-  return SQLITE_OK;
-}
-
-int AuditClose(sqlite3_vtab_cursor* cur) {
-  std::unique_ptr<AuditCursor> owned(reinterpret_cast<AuditCursor*>(cur));
-  return SQLITE_OK;
-}
-
-int AuditFilter(sqlite3_vtab_cursor* cur, int, const char*, int, sqlite3_value**) {
-  auto* cursor = reinterpret_cast<AuditCursor*>(cur);
-  cursor->events = reinterpret_cast<AuditTable*>(cur->pVtab)->log->Snapshot();
-  cursor->at = 0;
-  return SQLITE_OK;
-}
-
-int AuditNext(sqlite3_vtab_cursor* cur) {
-  reinterpret_cast<AuditCursor*>(cur)->at++;
-  return SQLITE_OK;
-}
-
-int AuditEof(sqlite3_vtab_cursor* cur) {
-  auto* cursor = reinterpret_cast<AuditCursor*>(cur);
-  return cursor->at >= cursor->events.size();
-}
-
 void ResultText(sqlite3_context* ctx, const std::string& s) {
   sqlite3_result_text64(ctx, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-int AuditColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int column) {
-  auto* cursor = reinterpret_cast<AuditCursor*>(cur);
-  const security::AuditEvent& e = cursor->events[cursor->at];
+// An eponymous, read-only table over a snapshot of rows taken when a scan starts.
+// `Source` says what: its schema, how to take a snapshot from the module's aux pointer,
+// each row's columns and rowid.
+template <typename Source>
+struct SnapshotTable {
+  struct Table {
+    sqlite3_vtab base;  // first: SQLite casts between the two
+    void* aux;
+  };
+  struct Cursor {
+    sqlite3_vtab_cursor base;  // first
+    std::vector<typename Source::Row> rows;
+    size_t at = 0;
+  };
+  static Cursor* AsCursor(sqlite3_vtab_cursor* cur) { return reinterpret_cast<Cursor*>(cur); }
+
+  static int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char**) {
+    int rc = sqlite3_declare_vtab(db, Source::kSchema);
+    if (rc != SQLITE_OK) return rc;
+    auto table = std::make_unique<Table>();
+    table->aux = aux;
+    *out = &table.release()->base;  // owned by SQLite until Disconnect
+    return SQLITE_OK;
+  }
+  static int Disconnect(sqlite3_vtab* vtab) {
+    std::unique_ptr<Table> owned(reinterpret_cast<Table*>(vtab));
+    return SQLITE_OK;
+  }
+  static int BestIndex(sqlite3_vtab*, sqlite3_index_info* info) {
+    info->estimatedCost = 1000;
+    return SQLITE_OK;
+  }
+  static int Open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
+    auto cursor = std::make_unique<Cursor>();
+    *out = &cursor.release()->base;  // owned by SQLite until Close
+    return SQLITE_OK;
+  }
+  static int Close(sqlite3_vtab_cursor* cur) {
+    std::unique_ptr<Cursor> owned(AsCursor(cur));
+    return SQLITE_OK;
+  }
+  static int Filter(sqlite3_vtab_cursor* cur, int, const char*, int, sqlite3_value**) {
+    AsCursor(cur)->rows = Source::Snapshot(reinterpret_cast<Table*>(cur->pVtab)->aux);
+    AsCursor(cur)->at = 0;
+    return SQLITE_OK;
+  }
+  static int Next(sqlite3_vtab_cursor* cur) {
+    AsCursor(cur)->at++;
+    return SQLITE_OK;
+  }
+  static int Eof(sqlite3_vtab_cursor* cur) {
+    return AsCursor(cur)->at >= AsCursor(cur)->rows.size();
+  }
+  static int Column(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int column) {
+    Source::Column(ctx, AsCursor(cur)->rows[AsCursor(cur)->at], column);
+    return SQLITE_OK;
+  }
+  static int Rowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
+    *rowid = Source::Rowid(AsCursor(cur)->rows[AsCursor(cur)->at], AsCursor(cur)->at);
+    return SQLITE_OK;
+  }
+  static constexpr sqlite3_module kModule = {
+      /*iVersion=*/0,
+      /*xCreate=*/nullptr,  // eponymous only
+      Connect,
+      BestIndex,
+      Disconnect,
+      /*xDestroy=*/nullptr,
+      Open,
+      Close,
+      Filter,
+      Next,
+      Eof,
+      Column,
+      Rowid,
+  };
+};
+
+// sprocket_audit: the audit ring.
+struct AuditSource {
+  using Row = security::AuditEvent;
+  static constexpr const char* kSchema =
+      "CREATE TABLE x(id INTEGER, time TEXT, event TEXT, subject TEXT, capability TEXT, "
+      "target TEXT, detail TEXT)";
+  static std::vector<Row> Snapshot(void* aux) {
+    return static_cast<security::AuditLog*>(aux)->Snapshot();
+  }
+  static sqlite3_int64 Rowid(const Row& e, size_t) { return e.id; }
+  static void Column(sqlite3_context* ctx, const Row& e, int column);
+};
+
+void AuditSource::Column(sqlite3_context* ctx, const Row& e, int column) {
   switch (column) {
     case 0:
       sqlite3_result_int64(ctx, e.id);
@@ -118,88 +144,28 @@ int AuditColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int column) {
       ResultText(ctx, e.detail);
       break;
   }
-  return SQLITE_OK;
 }
 
-int AuditRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
-  auto* cursor = reinterpret_cast<AuditCursor*>(cur);
-  *rowid = cursor->events[cursor->at].id;
-  return SQLITE_OK;
-}
-
-const sqlite3_module kAuditModule = {
-    /*iVersion=*/0,
-    /*xCreate=*/nullptr,  // eponymous only
-    AuditConnect,         AuditBestIndex, AuditDisconnect,
-    /*xDestroy=*/nullptr, AuditOpen,      AuditClose,
-    AuditFilter,          AuditNext,      AuditEof,
-    AuditColumn,          AuditRowid,
-};
-
-// sprocket_function_stats: an eponymous, read-only table over the Database's statistics
-// (this session's calls are merged at the end of each statement).
-struct StatsTable {
-  sqlite3_vtab base;
-  FunctionStats* stats;
-};
-
-struct StatsCursor {
-  sqlite3_vtab_cursor base;
-  std::vector<FunctionStatsRow> rows;
-  size_t at = 0;
-};
-
-int StatsConnect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char**) {
-  int rc = sqlite3_declare_vtab(
-      db,
+// sprocket_function_stats: the Database's statistics (this session's calls are merged at
+// the end of each statement).
+struct StatsSource {
+  using Row = FunctionStatsRow;
+  static constexpr const char* kSchema =
       "CREATE TABLE x(function TEXT, table_name TEXT, language TEXT, calls INTEGER, "
       "errors INTEGER, total_ms REAL, mean_ms REAL, p50_ms REAL, p99_ms REAL, "
       "instance_hits INTEGER, instance_misses INTEGER, compile_hits INTEGER, "
       "compiles INTEGER, compile_ms REAL, peak_memory_bytes INTEGER, last_error TEXT, "
-      "last_error_at TEXT)");
-  if (rc != SQLITE_OK) return rc;
-  auto table = std::make_unique<StatsTable>();
-  table->stats = static_cast<FunctionStats*>(aux);
-  *out = &table.release()->base;  // owned by SQLite until StatsDisconnect
-  return SQLITE_OK;
-}
+      "last_error_at TEXT)";
+  static std::vector<Row> Snapshot(void* aux) {
+    return static_cast<FunctionStats*>(aux)->Snapshot();
+  }
+  static sqlite3_int64 Rowid(const Row&, size_t index) {
+    return static_cast<sqlite3_int64>(index) + 1;
+  }
+  static void Column(sqlite3_context* ctx, const Row& r, int column);
+};
 
-int StatsDisconnect(sqlite3_vtab* vtab) {
-  std::unique_ptr<StatsTable> owned(reinterpret_cast<StatsTable*>(vtab));
-  return SQLITE_OK;
-}
-
-int StatsOpen(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
-  auto cursor = std::make_unique<StatsCursor>();
-  *out = &cursor.release()->base;  // owned by SQLite until StatsClose
-  return SQLITE_OK;
-}
-
-int StatsClose(sqlite3_vtab_cursor* cur) {
-  std::unique_ptr<StatsCursor> owned(reinterpret_cast<StatsCursor*>(cur));
-  return SQLITE_OK;
-}
-
-int StatsFilter(sqlite3_vtab_cursor* cur, int, const char*, int, sqlite3_value**) {
-  auto* cursor = reinterpret_cast<StatsCursor*>(cur);
-  cursor->rows = reinterpret_cast<StatsTable*>(cur->pVtab)->stats->Snapshot();
-  cursor->at = 0;
-  return SQLITE_OK;
-}
-
-int StatsNext(sqlite3_vtab_cursor* cur) {
-  reinterpret_cast<StatsCursor*>(cur)->at++;
-  return SQLITE_OK;
-}
-
-int StatsEof(sqlite3_vtab_cursor* cur) {
-  auto* cursor = reinterpret_cast<StatsCursor*>(cur);
-  return cursor->at >= cursor->rows.size();
-}
-
-int StatsColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int column) {
-  auto* cursor = reinterpret_cast<StatsCursor*>(cur);
-  const FunctionStatsRow& r = cursor->rows[cursor->at];
+void StatsSource::Column(sqlite3_context* ctx, const Row& r, int column) {
   auto integer = [&](uint64_t v) { sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(v)); };
   switch (column) {
     case 0:
@@ -255,25 +221,8 @@ int StatsColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int column) {
                            : ResultText(ctx, FormatTime(r.last_error_micros));
       break;
   }
-  return SQLITE_OK;
 }
 
-int StatsRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
-  *rowid = static_cast<sqlite3_int64>(reinterpret_cast<StatsCursor*>(cur)->at) + 1;
-  return SQLITE_OK;
-}
-
-const sqlite3_module kStatsModule = {
-    /*iVersion=*/0,
-    /*xCreate=*/nullptr,  // eponymous only
-    StatsConnect,         AuditBestIndex, StatsDisconnect,
-    /*xDestroy=*/nullptr, StatsOpen,      StatsClose,
-    StatsFilter,          StatsNext,      StatsEof,
-    StatsColumn,          StatsRowid,
-};
-
-// sprocket_function_stats_reset([name]): forgets the statistics of every function, or of
-// the one named. Returns how many functions' statistics it dropped.
 void StatsReset(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   auto* session = static_cast<SessionImpl*>(sqlite3_user_data(ctx));
   if (session->current_guest() != nullptr) {
@@ -296,11 +245,13 @@ void StatsReset(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 }  // namespace
 
 Status RegisterVirtualTables(SessionImpl& session) {
-  int rc = sqlite3_create_module_v2(session.db(), "sprocket_audit", &kAuditModule,
-                                    &session.state().audit(), nullptr);
+  int rc =
+      sqlite3_create_module_v2(session.db(), "sprocket_audit", &SnapshotTable<AuditSource>::kModule,
+                               &session.state().audit(), nullptr);
   if (rc == SQLITE_OK) {
-    rc = sqlite3_create_module_v2(session.db(), "sprocket_function_stats", &kStatsModule,
-                                  &session.state().stats(), nullptr);
+    rc = sqlite3_create_module_v2(session.db(), "sprocket_function_stats",
+                                  &SnapshotTable<StatsSource>::kModule, &session.state().stats(),
+                                  nullptr);
   }
   for (int arity : {0, 1}) {
     if (rc == SQLITE_OK) {
