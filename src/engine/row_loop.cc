@@ -329,7 +329,8 @@ Status RowLoop::ForEachRow(size_t count, bool batchable, const BuildRow& build,
   const sql::DmlOp op = plan_.op;
   const std::vector<TriggerSlot*>& list =
       t.Triggers(op, t.is_view ? kInsteadIdx : kBeforeIdx, kRowIdx);
-  const char* timing = t.is_view ? "INSTEAD OF" : "BEFORE";
+  const runtime::TriggerWhen timing =
+      t.is_view ? runtime::TriggerWhen::kInsteadOf : runtime::TriggerWhen::kBefore;
   const std::vector<bool>* set_columns = op == sql::DmlOp::kUpdate ? &plan_.set_columns : nullptr;
   const bool has_new = op != sql::DmlOp::kDelete;
   const bool has_old = op != sql::DmlOp::kInsert;
@@ -700,8 +701,8 @@ Status RowLoop::EmulatedUpsert(runtime::RowData& proposed, bool* handled) {
   std::vector<Value> before = new_row.values;
   SPROCKET_ASSIGN_OR_RETURN(
       bool keep, engine_.FireRowTriggers(t.Triggers(sql::DmlOp::kUpdate, kBeforeIdx, kRowIdx),
-                                         sql::DmlOp::kUpdate, "BEFORE", &new_row, &old_row,
-                                         &plan_.set_columns));
+                                         sql::DmlOp::kUpdate, runtime::TriggerWhen::kBefore,
+                                         &new_row, &old_row, &plan_.set_columns));
   if (!keep) return Status::Ok();
   std::vector<bool> mask = plan_.set_columns;
   for (size_t c = 0; c < n; ++c) {

@@ -57,6 +57,18 @@ int OpIndex(sql::DmlOp op) {
   return 0;
 }
 
+runtime::TriggerOp ToRuntimeOp(sql::DmlOp op) {
+  switch (op) {
+    case sql::DmlOp::kInsert:
+      return runtime::TriggerOp::kInsert;
+    case sql::DmlOp::kUpdate:
+      return runtime::TriggerOp::kUpdate;
+    case sql::DmlOp::kDelete:
+      return runtime::TriggerOp::kDelete;
+  }
+  return runtime::TriggerOp::kInsert;
+}
+
 const char* OpName(sql::DmlOp op) {
   switch (op) {
     case sql::DmlOp::kInsert:
@@ -591,12 +603,12 @@ TriggerSlot* TriggerEngine::BatchTrigger(const std::vector<TriggerSlot*>& list, 
   return found;
 }
 
-Status TriggerEngine::FireRowBatch(TriggerSlot& t, sql::DmlOp op, const char* timing,
+Status TriggerEngine::FireRowBatch(TriggerSlot& t, sql::DmlOp op, runtime::TriggerWhen timing,
                                    runtime::TriggerBatch& batch) {
   runtime::TriggerData data;
   data.when = timing;
-  data.level = "ROW";
-  data.op = OpName(op);
+  data.level = runtime::TriggerLevel::kRow;
+  data.op = ToRuntimeOp(op);
   return Invoke(t, data, batch.size, /*batch=*/true,
                 [&](runtime::Instance& instance, runtime::CallContext& context) {
                   return instance.CallTriggerBatch(context, data, batch);
@@ -668,7 +680,7 @@ bool TriggerEngine::Listed(const TriggerSlot& t, sql::DmlOp op,
 }
 
 Result<bool> TriggerEngine::FireRowTriggers(const std::vector<TriggerSlot*>& list, sql::DmlOp op,
-                                            const char* timing, runtime::RowData* new_row,
+                                            runtime::TriggerWhen timing, runtime::RowData* new_row,
                                             const runtime::RowData* old_row,
                                             const std::vector<bool>* set_columns,
                                             bool apply_results) {
@@ -679,8 +691,8 @@ Result<bool> TriggerEngine::FireRowTriggers(const std::vector<TriggerSlot*>& lis
     if (!holds) continue;
     runtime::TriggerData data;
     data.when = timing;
-    data.level = "ROW";
-    data.op = OpName(op);
+    data.level = runtime::TriggerLevel::kRow;
+    data.op = ToRuntimeOp(op);
     data.new_row = op == sql::DmlOp::kDelete ? nullptr : new_row;
     data.old_row = old_row;
     if (!t->record->referencing.empty() && depth_ > 0) {
@@ -717,9 +729,9 @@ Status TriggerEngine::FireStatementTriggers(TriggerTable& table, sql::DmlOp op, 
     SPROCKET_ASSIGN_OR_RETURN(bool holds, When(*t, nullptr, nullptr));  // no column values
     if (!holds) continue;
     runtime::TriggerData data;
-    data.when = timing == kBeforeIdx ? "BEFORE" : "AFTER";
-    data.level = "STATEMENT";
-    data.op = OpName(op);
+    data.when = timing == kBeforeIdx ? runtime::TriggerWhen::kBefore : runtime::TriggerWhen::kAfter;
+    data.level = runtime::TriggerLevel::kStatement;
+    data.op = ToRuntimeOp(op);
     data.new_table = new_rows;
     data.old_table = old_rows;
     SPROCKET_RETURN_IF_ERROR(Call(*t, data).status());
@@ -782,12 +794,12 @@ Status TriggerEngine::FireQueued(Frame& frame) {
       if (hook.has_old) {
         batch.old_rows = std::span<const runtime::RowData>(old_rows.data(), batch.size);
       }
-      SPROCKET_RETURN_IF_ERROR(FireRowBatch(*single, hook.op, "AFTER", batch));
+      SPROCKET_RETURN_IF_ERROR(FireRowBatch(*single, hook.op, runtime::TriggerWhen::kAfter, batch));
       i = end;
       continue;
     }
     take(e, hook, 0);
-    SPROCKET_RETURN_IF_ERROR(FireRowTriggers(*hook.after, hook.op, "AFTER",
+    SPROCKET_RETURN_IF_ERROR(FireRowTriggers(*hook.after, hook.op, runtime::TriggerWhen::kAfter,
                                              hook.has_new ? &new_rows[0] : nullptr,
                                              hook.has_old ? &old_rows[0] : nullptr, set_columns,
                                              /*apply_results=*/false)

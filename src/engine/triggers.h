@@ -56,6 +56,7 @@ int OpIndex(sql::DmlOp op);
 // An inline trigger's body as a function named after the trigger (docs/design.md §3.2).
 catalog::FunctionRecord InlineTriggerFunction(const catalog::TriggerRecord& t);
 const char* OpName(sql::DmlOp op);  // "INSERT", "UPDATE", "DELETE"
+runtime::TriggerOp ToRuntimeOp(sql::DmlOp op);
 
 // One catalog trigger as this session runs it.
 struct TriggerSlot {
@@ -168,7 +169,7 @@ class TriggerEngine {
   static TriggerSlot* BatchTrigger(const std::vector<TriggerSlot*>& list, sql::DmlOp op,
                                    const std::vector<bool>* set_columns);
   // Fires row-level trigger `t` for the rows of `batch` (see runtime::TriggerBatch).
-  Status FireRowBatch(TriggerSlot& t, sql::DmlOp op, const char* timing,
+  Status FireRowBatch(TriggerSlot& t, sql::DmlOp op, runtime::TriggerWhen timing,
                       runtime::TriggerBatch& batch);
   // Whether `t`'s WHEN condition holds for the rows (true when it has none).
   Result<bool> When(TriggerSlot& t, const runtime::RowData* new_row,
@@ -176,7 +177,7 @@ class TriggerEngine {
   // Fires BEFORE ROW (or INSTEAD OF) triggers `list` in order for one row. Returns false
   // when one of them skipped the row; `row` is updated with what they returned.
   Result<bool> FireRowTriggers(const std::vector<TriggerSlot*>& list, sql::DmlOp op,
-                               const char* timing, runtime::RowData* new_row,
+                               runtime::TriggerWhen timing, runtime::RowData* new_row,
                                const runtime::RowData* old_row,
                                const std::vector<bool>* set_columns, bool apply_results = true);
   // Fires the statement-level triggers of `table` for `op` and `timing`, with the rows

@@ -49,6 +49,34 @@ std::string CompileKey(const FunctionDef& def, std::string_view engine) {
   return h.HexFinal();
 }
 
+const char* TriggerWhenName(TriggerWhen when) {
+  switch (when) {
+    case TriggerWhen::kBefore:
+      return "BEFORE";
+    case TriggerWhen::kAfter:
+      return "AFTER";
+    case TriggerWhen::kInsteadOf:
+      return "INSTEAD OF";
+  }
+  return "BEFORE";
+}
+
+const char* TriggerLevelName(TriggerLevel level) {
+  return level == TriggerLevel::kRow ? "ROW" : "STATEMENT";
+}
+
+const char* TriggerOpName(TriggerOp op) {
+  switch (op) {
+    case TriggerOp::kInsert:
+      return "INSERT";
+    case TriggerOp::kUpdate:
+      return "UPDATE";
+    case TriggerOp::kDelete:
+      return "DELETE";
+  }
+  return "INSERT";
+}
+
 Result<Rows> Instance::CallTable(CallContext& context, std::span<const Value> args) {
   return Status(StatusCode::kNotSupported,
                 "language \"" + context.function().language +

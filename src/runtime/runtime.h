@@ -68,14 +68,23 @@ struct RowData {
   std::vector<Value> values;
 };
 
+// The event a trigger fires for (TG_WHEN, TG_LEVEL, TG_OP): enums in the runtime, their
+// PostgreSQL names only where a guest sees them (…Name()).
+enum class TriggerWhen { kBefore, kAfter, kInsteadOf };
+enum class TriggerLevel { kRow, kStatement };
+enum class TriggerOp { kInsert, kUpdate, kDelete };
+const char* TriggerWhenName(TriggerWhen when);     // "BEFORE", "AFTER", "INSTEAD OF"
+const char* TriggerLevelName(TriggerLevel level);  // "ROW", "STATEMENT"
+const char* TriggerOpName(TriggerOp op);           // "INSERT", "UPDATE", "DELETE"
+
 // What a trigger function is told about the event (docs/design.md §4 ctx): the TG_* values, the
 // rows, and for statement-level triggers the transition sets. Borrowed for one call.
 struct TriggerData {
   std::string name;                                 // TG_NAME
   std::string table;                                // TG_TABLE_NAME
-  std::string when;                                 // TG_WHEN: "BEFORE", "AFTER", "INSTEAD OF"
-  std::string level;                                // TG_LEVEL: "ROW", "STATEMENT"
-  std::string op;                                   // TG_OP: "INSERT", "UPDATE", "DELETE"
+  TriggerWhen when = TriggerWhen::kBefore;          // TG_WHEN
+  TriggerLevel level = TriggerLevel::kRow;          // TG_LEVEL
+  TriggerOp op = TriggerOp::kInsert;                // TG_OP
   std::vector<std::string> argv;                    // TG_ARGV
   int depth = 1;                                    // TG_DEPTH
   const RowData* new_row = nullptr;                 // NEW (INSERT, UPDATE at row level)

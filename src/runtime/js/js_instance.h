@@ -188,7 +188,7 @@ class JsInstance : public Instance {
   Result<v8::Local<v8::Value>> ValuesToJs(v8::Local<v8::Context> context, const TriggerShape& shape,
                                           const RowData* rows, size_t count);
   Status NotARow(v8::Local<v8::Context> context, v8::Local<v8::Value> value);
-  v8::Local<v8::String> Interned(const std::string& text);
+  v8::Local<v8::String> Interned(std::string_view text);
 
   std::shared_ptr<const JsShared> shared_;
   std::unique_ptr<LimitedAllocator> allocator_;

@@ -233,12 +233,12 @@ Result<v8::Local<v8::Value>> JsInstance::RowsToJs(v8::Local<v8::Context> context
   return v8::Local<v8::Value>(v8::Array::New(isolate_, elements.data(), elements.size()));
 }
 
-v8::Local<v8::String> JsInstance::Interned(const std::string& text) {
+v8::Local<v8::String> JsInstance::Interned(std::string_view text) {
   for (const auto& [key, value] : interned_) {
     if (key == text) return value.Get(isolate_);
   }
   v8::Local<v8::String> s = StringOrEmpty(isolate_, text);
-  interned_.emplace_back(text, v8::Global<v8::String>(isolate_, s));
+  interned_.emplace_back(std::string(text), v8::Global<v8::String>(isolate_, s));
   return s;
 }
 
@@ -283,9 +283,9 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
 
   v8::Local<v8::Value> args[11];
   args[0] = base;
-  args[1] = Interned(trigger.op);
-  args[2] = Interned(trigger.when);
-  args[3] = Interned(trigger.level);
+  args[1] = Interned(TriggerOpName(trigger.op));
+  args[2] = Interned(TriggerWhenName(trigger.when));
+  args[3] = Interned(TriggerLevelName(trigger.level));
   args[4] = v8::Integer::New(isolate, trigger.depth);
   SPROCKET_ASSIGN_OR_RETURN(args[5], RowsToJs(context, *shape, trigger.new_table));
   SPROCKET_ASSIGN_OR_RETURN(args[6], RowsToJs(context, *shape, trigger.old_table));
@@ -312,7 +312,7 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
 
   TriggerResult out;
   // What AFTER and statement-level triggers return is ignored.
-  if (base_row == nullptr || trigger.when == "AFTER") return out;
+  if (base_row == nullptr || trigger.when == TriggerWhen::kAfter) return out;
 
   // BEFORE ROW rules (docs/design.md §3.2), read as a batch of one row reads them: null skips the
   // row; nothing keeps ctx.NEW as the function left it (OLD for DELETE); an object
@@ -383,9 +383,9 @@ Status JsInstance::CallTriggerBatch(CallContext& call, const TriggerData& trigge
   v8::Local<v8::Array> stop = v8::Array::New(isolate, 3);
   v8::Local<v8::Value> args[12];
   args[0] = base;
-  args[1] = Interned(trigger.op);
-  args[2] = Interned(trigger.when);
-  args[3] = Interned(trigger.level);
+  args[1] = Interned(TriggerOpName(trigger.op));
+  args[2] = Interned(TriggerWhenName(trigger.when));
+  args[3] = Interned(TriggerLevelName(trigger.level));
   args[4] = v8::Integer::New(isolate, trigger.depth);
   args[5] = v8::Boolean::New(isolate, after);
   SPROCKET_ASSIGN_OR_RETURN(

@@ -63,9 +63,9 @@ class JsTriggerTest : public ::testing::Test {
     TriggerData t;
     t.name = "set_full_name";
     t.table = "people";
-    t.when = "BEFORE";
-    t.level = "ROW";
-    t.op = "INSERT";
+    t.when = TriggerWhen::kBefore;
+    t.level = TriggerLevel::kRow;
+    t.op = TriggerOp::kInsert;
     t.argv = {"gold", "42"};
     t.new_row = &row_;
     return t;
@@ -131,9 +131,9 @@ TEST_F(JsTriggerTest, StatementLevelGetsTransitionTables) {
   TriggerData t;
   t.name = "totals";
   t.table = "people";
-  t.when = "AFTER";
-  t.level = "STATEMENT";
-  t.op = "INSERT";
+  t.when = TriggerWhen::kAfter;
+  t.level = TriggerLevel::kStatement;
+  t.op = TriggerOp::kInsert;
   t.new_table = &inserted;
   t.new_table_name = "inserted";
   auto r = Fire("f",

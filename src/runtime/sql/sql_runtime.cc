@@ -51,10 +51,11 @@ class SqlInstance : public Instance {
         values.push_back(r != nullptr && c < r->values.size() ? r->values[c] : Value());
       }
     }
-    for (const std::string* v :
-         {&trigger.op, &trigger.when, &trigger.level, &trigger.name, &trigger.table}) {
-      values.emplace_back(*v);
-    }
+    values.emplace_back(TriggerOpName(trigger.op));
+    values.emplace_back(TriggerWhenName(trigger.when));
+    values.emplace_back(TriggerLevelName(trigger.level));
+    values.emplace_back(trigger.name);
+    values.emplace_back(trigger.table);
     values.emplace_back(static_cast<int64_t>(trigger.depth));
     std::vector<Value> params;
     for (size_t i = 0; i < trigger_statements_.size(); ++i) {

@@ -69,9 +69,9 @@ TEST_F(SqlTriggerTest, BindsNewOldAndTgValues) {
   TriggerData t;
   t.name = "audit_users";
   t.table = "users";
-  t.when = "AFTER";
-  t.level = "ROW";
-  t.op = "UPDATE";
+  t.when = TriggerWhen::kAfter;
+  t.level = TriggerLevel::kRow;
+  t.op = TriggerOp::kUpdate;
   t.old_row = &old_row;
   t.new_row = &new_row;
   auto r = Fire(
@@ -93,7 +93,7 @@ TEST_F(SqlTriggerTest, BindsNewOldAndTgValues) {
 TEST_F(SqlTriggerTest, MissingRowsAreNullAndUnknownColumnsFail) {
   RowData new_row{columns_, {Value(2), Value("x")}};
   TriggerData t;
-  t.op = "INSERT";
+  t.op = TriggerOp::kInsert;
   t.new_row = &new_row;
   auto r = Fire("INSERT INTO audit VALUES (TG_OP, 't', OLD.v, NEW.v)", t);
   ASSERT_TRUE(r.ok()) << r.status().message();
