@@ -121,6 +121,7 @@ Status HostApiImpl::Step(FunctionSlot* caller, sqlite3_stmt* stmt, std::string_v
 
 Result<ResultSet> HostApiImpl::Query(std::string_view sql, const std::vector<Value>& params) {
   SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
+  SPROCKET_RETURN_IF_ERROR(session_.FlushGuestBatch());
   ResultSet out;
   SPROCKET_RETURN_IF_ERROR(Run(caller, sql, params, &out));
   return out;
@@ -129,6 +130,7 @@ Result<ResultSet> HostApiImpl::Query(std::string_view sql, const std::vector<Val
 Result<runtime::ExecResult> HostApiImpl::Execute(std::string_view sql,
                                                  const std::vector<Value>& params) {
   SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
+  SPROCKET_RETURN_IF_ERROR(session_.FlushGuestBatch());
   ResultSet out;
   SPROCKET_RETURN_IF_ERROR(Run(caller, sql, params, &out));
   return runtime::ExecResult{out.rows_affected, out.last_insert_rowid};
@@ -138,6 +140,7 @@ Result<runtime::ExecResult> HostApiImpl::Insert(std::string_view table,
                                                 const std::vector<std::string>& columns,
                                                 std::span<const Value> values) {
   SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
+  SPROCKET_RETURN_IF_ERROR(session_.FlushGuestBatch());
   if (columns.empty()) {
     return Status(StatusCode::kInvalidArgument,
                   "insert into \"" + std::string(table) + "\" needs at least one column");

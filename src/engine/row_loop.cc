@@ -349,10 +349,34 @@ Status RowLoop::ForEachRow(size_t count, bool batchable, const BuildRow& build,
     return Status::Ok();
   }
   // Rows go to the trigger in batches: one entry into the function's runtime for many rows.
+  // They are written as the trigger reports them final (runtime::BeforeRowBatch).
   constexpr size_t kBatchRows = 256;
+  struct Writer final : runtime::BeforeRowBatch::Writer {
+    runtime::BeforeRowBatch* before = nullptr;
+    std::vector<LoopRow>* rows = nullptr;
+    const WriteRow* write = nullptr;
+    const WriteRows* write_many = nullptr;
+    std::vector<LoopRow*> kept;
+    Status Write(std::span<const size_t> indexes) override {
+      kept.clear();
+      for (size_t i : indexes) {
+        LoopRow& row = (*rows)[i];
+        if (!before->new_rows().empty()) row.new_row = std::move(before->new_rows()[i]);
+        if (!before->old_rows().empty()) row.old_row = std::move(before->old_rows()[i]);
+        kept.push_back(&row);
+      }
+      if (*write_many) return (*write_many)(kept);
+      for (LoopRow* row : kept) SPROCKET_RETURN_IF_ERROR((*write)(*row));
+      return Status::Ok();
+    }
+  };
   std::vector<LoopRow> rows;
-  std::vector<runtime::RowData> new_rows, old_rows;
-  std::vector<runtime::TriggerResult::Outcome> outcomes;
+  runtime::BeforeRowBatch before;
+  Writer writer;
+  writer.before = &before;
+  writer.rows = &rows;
+  writer.write = &write;
+  writer.write_many = &write_many;
   for (size_t next = 0; next < count;) {
     rows.clear();
     while (next < count && rows.size() < kBatchRows) {
@@ -362,43 +386,12 @@ Status RowLoop::ForEachRow(size_t count, bool batchable, const BuildRow& build,
       if (wanted) rows.push_back(std::move(row));
     }
     if (rows.empty()) continue;
-    new_rows.clear();
-    old_rows.clear();
-    for (LoopRow& row : rows) {
-      if (has_new) new_rows.push_back(std::move(row.new_row));
-      if (has_old) old_rows.push_back(std::move(row.old_row));
+    before.Start(rows.size(), has_new, has_old);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (has_new) before.new_rows()[i] = std::move(rows[i].new_row);
+      if (has_old) before.old_rows()[i] = std::move(rows[i].old_row);
     }
-    size_t written = 0;
-    Status write_error;  // a row that could not be written fails the statement as it is
-    std::vector<LoopRow*> kept;
-    auto write_until = [&](size_t end) -> Status {
-      kept.clear();
-      for (; written < end && written < rows.size(); ++written) {
-        if (outcomes[written] == runtime::TriggerResult::Outcome::kSkip) continue;
-        LoopRow& row = rows[written];
-        if (has_new) row.new_row = std::move(new_rows[written]);
-        if (has_old) row.old_row = std::move(old_rows[written]);
-        kept.push_back(&row);
-      }
-      if (write_many) {
-        if (!kept.empty()) write_error = write_many(kept);
-      } else {
-        for (LoopRow* row : kept) {
-          write_error = write(*row);
-          if (!write_error.ok()) break;
-        }
-      }
-      return write_error;
-    };
-    runtime::TriggerBatch batch;
-    batch.new_rows = std::span<runtime::RowData>(new_rows);
-    batch.old_rows = std::span<const runtime::RowData>(old_rows);
-    batch.size = rows.size();
-    batch.outcomes = &outcomes;
-    batch.reached = write_until;
-    Status fired = engine_.FireRowBatch(*single, op, timing, batch);
-    if (!fired.ok()) return write_error.ok() ? fired : write_error;
-    SPROCKET_RETURN_IF_ERROR(write_until(rows.size()));
+    SPROCKET_RETURN_IF_ERROR(engine_.FireBeforeRowBatch(*single, op, timing, before, writer));
   }
   return Status::Ok();
 }

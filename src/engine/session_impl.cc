@@ -55,6 +55,18 @@ FunctionSlot* SessionImpl::current_guest() const {
   return frames_.empty() ? nullptr : frames_.back();
 }
 
+void SessionImpl::AttachBatch(runtime::BeforeRowBatch* batch,
+                              runtime::BeforeRowBatch::Writer* writer) {
+  if (calls_.empty()) return;
+  calls_.back().batch = batch;
+  calls_.back().batch_writer = writer;
+}
+
+Status SessionImpl::FlushGuestBatch() {
+  if (calls_.empty() || calls_.back().batch == nullptr) return Status::Ok();
+  return calls_.back().batch->Flush(*calls_.back().batch_writer);
+}
+
 int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a2, const char* db,
                            const char* inner) {
   SessionImpl* s = static_cast<SessionImpl*>(self);

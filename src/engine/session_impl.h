@@ -186,6 +186,10 @@ class SessionImpl {
     int64_t cpu_limit_ns = 0;
     int64_t cpu_start_ns = -1;  // the thread's CPU time when first seen, -1 before
     bool over_limit = false;
+    // A BEFORE ROW batch the call is running: its final rows are written before the
+    // guest's next database access (FlushGuestBatch).
+    runtime::BeforeRowBatch* batch = nullptr;
+    runtime::BeforeRowBatch::Writer* batch_writer = nullptr;
   };
 
   // While a GuestScope lives, SQL is prepared for the function of `slot`, running the
@@ -212,6 +216,11 @@ class SessionImpl {
   };
   // The function whose SQL is being prepared, or nullptr for the user or the engine.
   FunctionSlot* current_guest() const;
+  // The innermost guest call runs `batch` (runtime::BeforeRowBatch): rows go to `writer`.
+  void AttachBatch(runtime::BeforeRowBatch* batch, runtime::BeforeRowBatch::Writer* writer);
+  // Before the innermost guest call reaches the database: writes the rows of its batch
+  // that it reported final. Called by the host API.
+  Status FlushGuestBatch();
 
   // Prepares `sql` for the current principal, turning an authorizer refusal into a
   // kPermissionDenied Status with its message (and auditing guest refusals).

@@ -615,6 +615,22 @@ Status TriggerEngine::FireRowBatch(TriggerSlot& t, sql::DmlOp op, runtime::Trigg
                 });
 }
 
+Status TriggerEngine::FireBeforeRowBatch(TriggerSlot& t, sql::DmlOp op,
+                                         runtime::TriggerWhen timing,
+                                         runtime::BeforeRowBatch& before,
+                                         runtime::BeforeRowBatch::Writer& writer) {
+  runtime::TriggerData data;
+  data.when = timing;
+  data.level = runtime::TriggerLevel::kRow;
+  data.op = ToRuntimeOp(op);
+  Status fired = Invoke(t, data, before.batch().size, /*batch=*/true,
+                        [&](runtime::Instance& instance, runtime::CallContext& context) {
+                          session_.AttachBatch(&before, &writer);
+                          return instance.CallTriggerBatch(context, data, before.batch());
+                        });
+  return before.Finish(writer, std::move(fired));
+}
+
 Result<bool> TriggerEngine::When(TriggerSlot& t, const runtime::RowData* new_row,
                                  const runtime::RowData* old_row) {
   const std::string& when = t.record->when;
@@ -790,7 +806,9 @@ Status TriggerEngine::FireQueued(Frame& frame) {
       for (size_t k = i; k < end; ++k) take(frame.events[k], hook, k - i);
       runtime::TriggerBatch batch;
       batch.size = end - i;
-      if (hook.has_new) batch.new_rows = std::span<runtime::RowData>(new_rows.data(), batch.size);
+      if (hook.has_new) {
+        batch.new_rows = std::span<const runtime::RowData>(new_rows.data(), batch.size);
+      }
       if (hook.has_old) {
         batch.old_rows = std::span<const runtime::RowData>(old_rows.data(), batch.size);
       }

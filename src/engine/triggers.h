@@ -168,9 +168,15 @@ class TriggerEngine {
   // other trigger of `list` fires. Null otherwise: fire row by row.
   static TriggerSlot* BatchTrigger(const std::vector<TriggerSlot*>& list, sql::DmlOp op,
                                    const std::vector<bool>* set_columns);
-  // Fires row-level trigger `t` for the rows of `batch` (see runtime::TriggerBatch).
+  // Fires row-level AFTER trigger `t` for the rows of `batch` (see runtime::TriggerBatch).
   Status FireRowBatch(TriggerSlot& t, sql::DmlOp op, runtime::TriggerWhen timing,
                       runtime::TriggerBatch& batch);
+  // Fires BEFORE ROW (INSTEAD OF) trigger `t` for the rows of `before`: the rows it keeps
+  // go to `writer` as they become final (runtime::BeforeRowBatch), the last ones after the
+  // call.
+  Status FireBeforeRowBatch(TriggerSlot& t, sql::DmlOp op, runtime::TriggerWhen timing,
+                            runtime::BeforeRowBatch& before,
+                            runtime::BeforeRowBatch::Writer& writer);
   // Whether `t`'s WHEN condition holds for the rows (true when it has none).
   Result<bool> When(TriggerSlot& t, const runtime::RowData* new_row,
                     const runtime::RowData* old_row);

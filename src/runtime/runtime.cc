@@ -49,34 +49,6 @@ std::string CompileKey(const FunctionDef& def, std::string_view engine) {
   return h.HexFinal();
 }
 
-const char* TriggerWhenName(TriggerWhen when) {
-  switch (when) {
-    case TriggerWhen::kBefore:
-      return "BEFORE";
-    case TriggerWhen::kAfter:
-      return "AFTER";
-    case TriggerWhen::kInsteadOf:
-      return "INSTEAD OF";
-  }
-  return "BEFORE";
-}
-
-const char* TriggerLevelName(TriggerLevel level) {
-  return level == TriggerLevel::kRow ? "ROW" : "STATEMENT";
-}
-
-const char* TriggerOpName(TriggerOp op) {
-  switch (op) {
-    case TriggerOp::kInsert:
-      return "INSERT";
-    case TriggerOp::kUpdate:
-      return "UPDATE";
-    case TriggerOp::kDelete:
-      return "DELETE";
-  }
-  return "INSERT";
-}
-
 Result<Rows> Instance::CallTable(CallContext& context, std::span<const Value> args) {
   return Status(StatusCode::kNotSupported,
                 "language \"" + context.function().language +
@@ -91,19 +63,13 @@ Result<TriggerResult> Instance::CallTrigger(CallContext& context, const TriggerD
 Status Instance::CallTriggerBatch(CallContext& context, const TriggerData& trigger,
                                   TriggerBatch& batch) {
   TriggerData data = trigger;
-  if (batch.outcomes != nullptr) batch.outcomes->assign(batch.size, TriggerResult::Outcome::kKeep);
   for (size_t i = 0; i < batch.size; ++i) {
-    if (batch.reached) SPROCKET_RETURN_IF_ERROR(batch.reached(i));
-    RowData* new_row = batch.new_rows.empty() ? nullptr : &batch.new_rows[i];
+    if (batch.report != nullptr) batch.report->Reached(i);
+    const RowData* new_row = batch.new_rows.empty() ? nullptr : &batch.new_rows[i];
     data.new_row = new_row;
     data.old_row = batch.old_rows.empty() ? nullptr : &batch.old_rows[i];
     SPROCKET_ASSIGN_OR_RETURN(TriggerResult result, CallTrigger(context, data));
-    if (batch.outcomes == nullptr) continue;
-    (*batch.outcomes)[i] = result.outcome;
-    if (result.outcome == TriggerResult::Outcome::kKeep && new_row != nullptr &&
-        result.row.values.size() == new_row->values.size()) {
-      new_row->values = std::move(result.row.values);
-    }
+    if (batch.report != nullptr) ReportResult(*batch.report, i, new_row, result);
   }
   return Status::Ok();
 }

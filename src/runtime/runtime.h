@@ -10,7 +10,6 @@
 #ifndef SPROCKET_RUNTIME_RUNTIME_H_
 #define SPROCKET_RUNTIME_RUNTIME_H_
 
-#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -20,6 +19,7 @@
 #include "runtime/cancel.h"
 #include "runtime/function_def.h"
 #include "runtime/host_api.h"
+#include "runtime/trigger_protocol.h"
 #include "sprocket/status.h"
 #include "sprocket/value.h"
 
@@ -61,71 +61,6 @@ class CallContext {
 
 using Rows = std::vector<std::vector<Value>>;
 
-// A table row handed to or returned by a trigger function: values aligned with
-// `columns` (which the rows of one statement share).
-struct RowData {
-  std::shared_ptr<const std::vector<std::string>> columns;
-  std::vector<Value> values;
-};
-
-// The event a trigger fires for (TG_WHEN, TG_LEVEL, TG_OP): enums in the runtime, their
-// PostgreSQL names only where a guest sees them (…Name()).
-enum class TriggerWhen { kBefore, kAfter, kInsteadOf };
-enum class TriggerLevel { kRow, kStatement };
-enum class TriggerOp { kInsert, kUpdate, kDelete };
-const char* TriggerWhenName(TriggerWhen when);     // "BEFORE", "AFTER", "INSTEAD OF"
-const char* TriggerLevelName(TriggerLevel level);  // "ROW", "STATEMENT"
-const char* TriggerOpName(TriggerOp op);           // "INSERT", "UPDATE", "DELETE"
-
-// What a trigger function is told about the event (docs/design.md §4 ctx): the TG_* values, the
-// rows, and for statement-level triggers the transition sets. Borrowed for one call.
-struct TriggerData {
-  std::string name;                                 // TG_NAME
-  std::string table;                                // TG_TABLE_NAME
-  TriggerWhen when = TriggerWhen::kBefore;          // TG_WHEN
-  TriggerLevel level = TriggerLevel::kRow;          // TG_LEVEL
-  TriggerOp op = TriggerOp::kInsert;                // TG_OP
-  std::vector<std::string> argv;                    // TG_ARGV
-  int depth = 1;                                    // TG_DEPTH
-  const RowData* new_row = nullptr;                 // NEW (INSERT, UPDATE at row level)
-  const RowData* old_row = nullptr;                 // OLD (UPDATE, DELETE at row level)
-  const std::vector<RowData>* new_table = nullptr;  // NEW_TABLE (statement level)
-  const std::vector<RowData>* old_table = nullptr;  // OLD_TABLE
-  std::string new_table_name;                       // REFERENCING NEW TABLE AS …, empty when none
-  std::string old_table_name;                       // REFERENCING OLD TABLE AS …
-};
-
-// What a trigger function decided (BEFORE ROW rules of docs/design.md §3.2; other triggers'
-// results are ignored).
-struct TriggerResult {
-  enum class Outcome {
-    kKeep,  // write NEW as it now is (the function may have changed it): `row` holds it
-    kSkip,  // returned null: do not write the row
-  };
-  Outcome outcome = Outcome::kKeep;
-  RowData row;  // kKeep: the row to write (NEW, or what the function returned)
-};
-
-// Consecutive row-level calls of one trigger, made in one go (the engine's fast path for
-// statements over many rows). Row i is called with new_rows[i] and/or old_rows[i], as the
-// event has them; TriggerData's new_row and old_row are not used.
-//
-// PostgreSQL runs a BEFORE ROW trigger for row i after rows 0…i-1 are written, and the
-// trigger can see them. So before the call for row i reaches the database (ctx.db and the
-// like), the backend sets the outcomes of the rows before i and calls `reached(i)`, and
-// the engine writes them. Without a database access nothing can tell the difference.
-struct TriggerBatch {
-  std::span<RowData> new_rows;        // empty for DELETE; BEFORE ROW: NEW as the function
-                                      // left it is written back in place
-  std::span<const RowData> old_rows;  // empty for INSERT
-  size_t size = 0;
-  // BEFORE ROW / INSTEAD OF: one outcome per row, set by the backend. Null for AFTER ROW
-  // (results are ignored).
-  std::vector<TriggerResult::Outcome>* outcomes = nullptr;
-  // May be empty (nothing to write before a row's database access).
-  std::function<Status(size_t row)> reached;
-};
-
 // A ready-to-call function: for JS an isolate with the function compiled, for SQL the
 // rewritten statements. Not thread-safe: one call at a time.
 class Instance {
@@ -143,8 +78,9 @@ class Instance {
   // Calls a trigger function (RETURNS TRIGGER or an inline trigger body).
   virtual Result<TriggerResult> CallTrigger(CallContext& context, const TriggerData& trigger);
 
-  // Calls a row-level trigger function for each row of `batch`, in order. The default
-  // makes one CallTrigger per row, calling `batch.reached(i)` before each.
+  // Calls a row-level trigger function for each row of `batch`, in order, reporting BEFORE
+  // ROW outcomes in batch.report (see TriggerBatch). The default makes one CallTrigger per
+  // row and reports its result with ReportResult.
   virtual Status CallTriggerBatch(CallContext& context, const TriggerData& trigger,
                                   TriggerBatch& batch);
 

@@ -55,9 +55,9 @@ class JsInstance : public Instance {
   Result<TriggerResult> CallTrigger(CallContext& context, const TriggerData& trigger) override;
   Status CallTriggerBatch(CallContext& context, const TriggerData& trigger,
                           TriggerBatch& batch) override;
-  // Called by the host API before guest code reaches the database. Within a trigger batch,
-  // the rows finished before the running one are handed to the engine to write first
-  // (TriggerBatch::reached), so that the function sees them written.
+  // Called by the host API before guest code reaches the database. Within a BEFORE ROW
+  // batch, what the rows before the running one decided is reported with
+  // RowReport::Reached, so that the host writes them first and the function sees them.
   Status BeforeDatabase();
   // A property name as UTF-8. Names seen before are remembered (property names are
   // internalized strings: the same name is the same string object).
@@ -169,11 +169,11 @@ class JsInstance : public Instance {
     TriggerShape* shape = nullptr;
     v8::Local<v8::Array> out;
     uint32_t consumed = 0;  // entries of `out` applied to the batch's rows
-    Status failed;          // a write `reached` refused: the batch fails with it
+    Status failed;          // a result that could not be reported: the batch fails with it
     bool applying = false;  // converting results (which may run guest code)
   };
-  // Applies the entries of state.out not yet applied to the batch's rows and outcomes.
-  Status ApplyBatch(v8::Local<v8::Context> context, BatchState& state);
+  // Reports the entries of state.out not yet reported (batch.report).
+  Status ReportBatch(v8::Local<v8::Context> context, BatchState& state);
   // What stays the same between calls of one trigger: its name, table, arguments, and the
   // services ctx.db and ctx.log.
   struct TriggerBase {

@@ -317,12 +317,12 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
   // BEFORE ROW rules (docs/design.md §3.2), read as a batch of one row reads them: null skips the
   // row; nothing keeps ctx.NEW as the function left it (OLD for DELETE); an object
   // replaces the row.
-  if (trigger.new_row != nullptr) out.row = *trigger.new_row;
-  std::vector<TriggerResult::Outcome> outcomes(1, TriggerResult::Outcome::kKeep);
+  RowReport report;
+  report.Reset(1);
   TriggerBatch batch;
-  if (trigger.new_row != nullptr) batch.new_rows = std::span<RowData>(&out.row, 1);
+  if (trigger.new_row != nullptr) batch.new_rows = std::span<const RowData>(trigger.new_row, 1);
   batch.size = 1;
-  batch.outcomes = &outcomes;
+  batch.report = &report;
   BatchState state;
   state.batch = &batch;
   state.shape = shape;
@@ -346,8 +346,17 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
       return NotARow(context, returned);
     }
   }
-  SPROCKET_RETURN_IF_ERROR(ApplyBatch(context, state));
-  out.outcome = outcomes[0];
+  SPROCKET_RETURN_IF_ERROR(ReportBatch(context, state));
+  if (report.skipped(0)) {
+    out.outcome = TriggerResult::Outcome::kSkip;
+    return out;
+  }
+  if (trigger.new_row != nullptr) out.row = *trigger.new_row;
+  for (RowReport::Change& change : report.changes()) {
+    if (change.column < out.row.values.size()) {
+      out.row.values[change.column] = std::move(change.value);
+    }
+  }
   return out;
 }
 
@@ -373,8 +382,7 @@ Status JsInstance::CallTriggerBatch(CallContext& call, const TriggerData& trigge
   v8::Isolate* isolate = isolate_;
   SPROCKET_ASSIGN_OR_RETURN(TriggerShape * shape, ShapeFor(context, first->columns));
   SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Object> base, BaseFor(context, trigger));
-  const bool after = batch.outcomes == nullptr;
-  if (!after) batch.outcomes->assign(batch.size, TriggerResult::Outcome::kKeep);
+  const bool after = batch.report == nullptr;
 
   BatchState state;
   state.batch = &batch;
@@ -447,10 +455,10 @@ Status JsInstance::CallTriggerBatch(CallContext& call, const TriggerData& trigge
   SPROCKET_RETURN_IF_ERROR(status);
   SPROCKET_RETURN_IF_ERROR(state.failed);
   if (after) return Status::Ok();
-  return ApplyBatch(context, state);
+  return ReportBatch(context, state);
 }
 
-Status JsInstance::ApplyBatch(v8::Local<v8::Context> context, BatchState& state) {
+Status JsInstance::ReportBatch(v8::Local<v8::Context> context, BatchState& state) {
   TriggerBatch& batch = *state.batch;
   const size_t n = std::max<size_t>(state.shape->ncols, 1);
   const uint32_t length = state.out->Length();
@@ -467,7 +475,7 @@ Status JsInstance::ApplyBatch(v8::Local<v8::Context> context, BatchState& state)
     int32_t at = code.As<v8::Int32>()->Value();
     if (at < 0) {
       size_t row = static_cast<size_t>(-1 - static_cast<int64_t>(at));
-      if (row < batch.size) (*batch.outcomes)[row] = TriggerResult::Outcome::kSkip;
+      batch.report->Skip(row);
       continue;
     }
     size_t row = static_cast<size_t>(at) / n, column = static_cast<size_t>(at) % n;
@@ -482,8 +490,7 @@ Status JsInstance::ApplyBatch(v8::Local<v8::Context> context, BatchState& state)
                                       QuoteIdentifier((*state.shape->columns)[column]));
       break;
     }
-    RowData& target = batch.new_rows[row];
-    if (column < target.values.size()) target.values[column] = std::move(*v);
+    batch.report->Set(row, column, std::move(*v));
   }
   state.applying = false;
   return status;
@@ -503,15 +510,20 @@ std::string JsInstance::KeyName(v8::Local<v8::Value> key) {
 
 Status JsInstance::BeforeDatabase() {
   BatchState* state = batch_;
-  if (state == nullptr || state->applying || !state->batch->reached) return Status::Ok();
+  if (state == nullptr || state->applying || state->batch->report == nullptr) return Status::Ok();
   if (!state->failed.ok()) return state->failed;
   uint32_t progress = progress_[0];
   if (progress == 0) return Status::Ok();
+  // What the rows before the running one decided, then that they are final: the host
+  // writes them before it serves the access.
   v8::Local<v8::Context> context = isolate_->GetCurrentContext();
-  Status st = ApplyBatch(context, *state);
-  if (st.ok()) st = state->batch->reached(progress - 1);
-  if (!st.ok()) state->failed = st;
-  return st;
+  Status st = ReportBatch(context, *state);
+  if (!st.ok()) {
+    state->failed = st;
+    return st;
+  }
+  state->batch->report->Reached(progress - 1);
+  return Status::Ok();
 }
 
 }  // namespace sprocket::runtime::js
