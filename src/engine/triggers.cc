@@ -615,8 +615,7 @@ Status TriggerEngine::FireRowBatch(TriggerSlot& t, sql::DmlOp op, runtime::Trigg
                 });
 }
 
-Status TriggerEngine::FireBeforeRowBatch(TriggerSlot& t, sql::DmlOp op,
-                                         runtime::TriggerWhen timing,
+Status TriggerEngine::FireBeforeRowBatch(TriggerSlot& t, sql::DmlOp op, runtime::TriggerWhen timing,
                                          runtime::BeforeRowBatch& before,
                                          runtime::BeforeRowBatch::Writer& writer) {
   runtime::TriggerData data;

@@ -10,8 +10,8 @@ namespace sprocket::runtime {
 namespace {
 
 std::shared_ptr<const std::vector<std::string>> Columns() {
-  static auto columns = std::make_shared<const std::vector<std::string>>(
-      std::vector<std::string>{"id", "name"});
+  static auto columns =
+      std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"id", "name"});
   return columns;
 }
 
@@ -30,8 +30,7 @@ struct RecordingWriter : BeforeRowBatch::Writer {
     if (!fail.ok()) return fail;
     for (size_t i : kept) {
       const RowData& row = batch->new_rows()[i];
-      written.push_back(std::to_string(row.values[0].integer()) + ":" +
-                        row.values[1].text());
+      written.push_back(std::to_string(row.values[0].integer()) + ":" + row.values[1].text());
     }
     return Status::Ok();
   }
@@ -50,7 +49,8 @@ TEST(TriggerProtocolTest, ReportResultReportsOnlyWhatChanged) {
   TriggerResult same{TriggerResult::Outcome::kKeep, Row(1, "a")};
   ReportResult(report, 0, &before, same);
   EXPECT_TRUE(report.changes().empty());
-  TriggerResult changed{TriggerResult::Outcome::kKeep, RowData{Columns(), {Value(1.0), Value("b")}}};
+  TriggerResult changed{TriggerResult::Outcome::kKeep,
+                        RowData{Columns(), {Value(1.0), Value("b")}}};
   ReportResult(report, 1, &before, changed);
   ASSERT_EQ(report.changes().size(), 2u);  // 1.0 is not the integer 1
   EXPECT_EQ(report.changes()[1].column, 1u);

@@ -8,6 +8,7 @@
 
 #include "runtime/js/js_convert.h"
 #include "runtime/js/js_instance.h"
+#include "runtime/js/js_resources.h"
 
 namespace sprocket::runtime::js {
 
@@ -315,31 +316,7 @@ void Random(const Info& info) {
   info.GetReturnValue().Set(static_cast<double>(*bits >> 11) * 0x1.0p-53);
 }
 
-// Replaces the clock and randomness built into V8 with the host's, so that a policy can
-// refuse them (MINIMAL): Date.now(), new Date() without arguments, Date() and
-// Math.random(). Dates made from given values need no clock.
-constexpr const char kClockPrelude[] = R"js(
-(function (now, random) {
-  'use strict';
-  const NativeDate = globalThis.Date;
-  function Date(...args) {
-    if (new.target === undefined) return new NativeDate(now()).toString();
-    return Reflect.construct(NativeDate, args.length === 0 ? [now()] : args, new.target);
-  }
-  // The native constructor stays unreachable: not the prototype of Date, not the
-  // constructor of dates; its static methods are copied.
-  for (const name of ['UTC', 'parse']) {
-    Object.defineProperty(Date, name, { value: NativeDate[name], writable: true, configurable: true });
-  }
-  Object.defineProperty(Date, 'prototype', { value: NativeDate.prototype });
-  Object.defineProperty(NativeDate.prototype, 'constructor',
-                        { value: Date, writable: true, configurable: true });
-  Object.defineProperty(Date, 'now', { value: now, writable: true, configurable: true });
-  Object.defineProperty(globalThis, 'Date', { value: Date, writable: true, configurable: true });
-  Object.defineProperty(Math, 'random', { value: random, writable: true, configurable: true });
-})
-)js";
-
+// Replaces the clock and randomness built into V8 with the host's (resources/clock.js).
 bool InstallClock(v8::Local<v8::Context> context, v8::Local<v8::External> data) {
   v8::Isolate* isolate = context->GetIsolate();
   v8::TryCatch try_catch(isolate);
@@ -347,7 +324,7 @@ bool InstallClock(v8::Local<v8::Context> context, v8::Local<v8::External> data) 
   v8::Local<v8::Value> prelude;
   v8::Local<v8::Function> now;
   v8::Local<v8::Function> random;
-  if (!v8::Script::Compile(context, StringOrEmpty(isolate, kClockPrelude)).ToLocal(&script) ||
+  if (!v8::Script::Compile(context, StringOrEmpty(isolate, kClockJs)).ToLocal(&script) ||
       !script->Run(context).ToLocal(&prelude) || !prelude->IsFunction() ||
       !v8::Function::New(context, Now, data, 0, v8::ConstructorBehavior::kThrow).ToLocal(&now) ||
       !v8::Function::New(context, Random, data, 0, v8::ConstructorBehavior::kThrow)
@@ -363,57 +340,7 @@ bool InstallClock(v8::Local<v8::Context> context, v8::Local<v8::External> data) 
       .ToLocal(&ignored);
 }
 
-// db.insert and db.execute: JavaScript around the native calls, which take the row's keys
-// and values as arrays and return [rowsAffected, lastInsertRowid].
-constexpr const char kDbPrelude[] = R"js(
-(function (db, setInsertTarget, insertRow, insertRows, nativeExecute, res) {
-  'use strict';
-  const keys = Object.keys, values = Object.values, isArray = Array.isArray;
-  function result(r) { return { rowsAffected: r[0], lastInsertRowid: r[1] }; }
-  // An insert returns nothing when it left its result in `res`.
-  function inserted(r) {
-    return r === undefined ? { rowsAffected: res[0], lastInsertRowid: res[1] } : result(r);
-  }
-  function define(name, value) {
-    Object.defineProperty(db, name, { value, writable: true, enumerable: true, configurable: true });
-  }
-  // The table and columns the native side holds: set again only when they differ.
-  let target = null, columns = [];
-  define('insert', function insert(table, rows) {
-    if (rows === null || typeof rows !== 'object' || isArray(rows)) {
-      return inserted(insertRows(table, rows));
-    }
-    const k = keys(rows);
-    if (k.length > 1000) return inserted(insertRows(table, [rows]));  // too many to spread
-    const v = values(rows);
-    let same = k.length === columns.length;
-    for (let i = 0; same && i < k.length; i++) same = k[i] === columns[i];
-    if (!same || table !== target) {
-      target = null;  // until the native side holds the new one
-      setInsertTarget(table, k);
-      target = table;
-      columns = k;
-    }
-    // A call with a fixed number of arguments is one the optimizing compiler can make
-    // straight into the native function; a spread call is not.
-    let r;
-    switch (v.length) {
-      case 1: r = insertRow(v[0]); break;
-      case 2: r = insertRow(v[0], v[1]); break;
-      case 3: r = insertRow(v[0], v[1], v[2]); break;
-      case 4: r = insertRow(v[0], v[1], v[2], v[3]); break;
-      case 5: r = insertRow(v[0], v[1], v[2], v[3], v[4]); break;
-      case 6: r = insertRow(v[0], v[1], v[2], v[3], v[4], v[5]); break;
-      case 7: r = insertRow(v[0], v[1], v[2], v[3], v[4], v[5], v[6]); break;
-      case 8: r = insertRow(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]); break;
-      default: r = insertRow(...v);
-    }
-    return inserted(r);
-  });
-  define('execute', function execute(sql, params) { return result(nativeExecute(sql, params)); });
-})
-)js";
-
+// db.insert and db.execute (resources/db.js) around the native calls.
 bool InstallDb(v8::Local<v8::Context> context, v8::Local<v8::Object> db,
                v8::Local<v8::External> data) {
   v8::Isolate* isolate = context->GetIsolate();
@@ -421,7 +348,7 @@ bool InstallDb(v8::Local<v8::Context> context, v8::Local<v8::Object> db,
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> prelude;
   v8::Local<v8::Function> set_target, insert_row, insert_rows, execute;
-  if (!v8::Script::Compile(context, StringOrEmpty(isolate, kDbPrelude)).ToLocal(&script) ||
+  if (!v8::Script::Compile(context, StringOrEmpty(isolate, kDbJs)).ToLocal(&script) ||
       !script->Run(context).ToLocal(&prelude) || !prelude->IsFunction() ||
       !v8::Function::New(context, DbSetInsertTarget, data, 0, v8::ConstructorBehavior::kThrow)
            .ToLocal(&set_target) ||

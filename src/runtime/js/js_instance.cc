@@ -48,6 +48,8 @@ JsInstance::~JsInstance() {
     thrown_.Reset();
     key_names_.clear();
     function_.Reset();
+    for (v8::Global<v8::Value>& value : realm_) value.Reset();
+    for_shape_.Reset();
     context_.Reset();
   }
   NotifyIsolateGone(isolate_);
@@ -121,6 +123,7 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
   // No eval, no new Function, no WebAssembly compiled from JavaScript.
   context->AllowCodeGenerationFromStrings(false);
   SPROCKET_RETURN_IF_ERROR(InstallGlobals(context, this));
+  SPROCKET_RETURN_IF_ERROR(CaptureRealm(context));
 
   v8::TryCatch try_catch(isolate_);
   v8::Local<v8::String> text;

@@ -180,6 +180,9 @@ class JsInstance : public Instance {
     std::string key;
     v8::Global<v8::Object> object;
   };
+  // Keeps what the trigger helpers use of the realm (resources/trigger.js), as it is before
+  // the function's script runs.
+  Status CaptureRealm(v8::Local<v8::Context> context);
   Result<TriggerShape*> ShapeFor(v8::Local<v8::Context> context,
                                  const std::shared_ptr<const std::vector<std::string>>& columns);
   Result<v8::Local<v8::Object>> BaseFor(v8::Local<v8::Context> context, const TriggerData& trigger);
@@ -196,6 +199,12 @@ class JsInstance : public Instance {
   v8::Global<v8::Context> context_;
   v8::Global<v8::Function> function_;
   std::vector<std::unique_ptr<TriggerShape>> shapes_;
+  // The realm's sprocket, Function, JSON.stringify, Promise and Array.isArray, captured
+  // before the function's script ran (CaptureRealm), and trigger.js's forShape, made from
+  // them at the first trigger call.
+  static constexpr int kRealmValues = 5;
+  v8::Global<v8::Value> realm_[kRealmValues];
+  v8::Global<v8::Function> for_shape_;
   std::vector<std::unique_ptr<TriggerBase>> bases_;
   // TG_OP, TG_WHEN and TG_LEVEL values, made once.
   std::vector<std::pair<std::string, v8::Global<v8::String>>> interned_;

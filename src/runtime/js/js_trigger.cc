@@ -1,42 +1,37 @@
 // JsInstance::CallTrigger and CallTriggerBatch: the trigger context (docs/design.md §4 ctx) built
-// by JavaScript helpers compiled once per row layout, so that a row costs no property
-// store through the API. A batch enters V8 once: a JavaScript loop calls the function for
-// each row and reports only the columns a BEFORE ROW trigger changed.
+// by JavaScript helpers (resources/trigger.js) specialised once per row layout, so that a
+// row costs no property store through the API. A batch enters V8 once: a JavaScript loop
+// calls the function for each row and reports only the columns a BEFORE ROW trigger
+// changed, which this file turns into RowReport records (runtime/trigger_protocol.h).
 #include <algorithm>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/strings.h"
 #include "runtime/js/js_call_scope.h"
 #include "runtime/js/js_convert.h"
 #include "runtime/js/js_instance.h"
+#include "runtime/js/js_resources.h"
 
 namespace sprocket::runtime::js {
 
-namespace {
-
-// A JavaScript string literal for `text`: a JSON string is one (U+2028 and U+2029 are
-// allowed in string literals since ES2019).
-std::string JsString(std::string_view text) {
-  return nlohmann::json(std::string(text))
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-Result<v8::Local<v8::Function>> CompileHelper(v8::Local<v8::Context> context,
-                                              const std::string& source) {
-  v8::Isolate* isolate = context->GetIsolate();
-  v8::TryCatch try_catch(isolate);
-  v8::Local<v8::Script> script;
-  v8::Local<v8::Value> value;
-  if (!v8::Script::Compile(context, StringOrEmpty(isolate, source)).ToLocal(&script) ||
-      !script->Run(context).ToLocal(&value) || !value->IsFunction()) {
-    return Status(StatusCode::kInternal, "could not compile the trigger context helpers");
+Status JsInstance::CaptureRealm(v8::Local<v8::Context> context) {
+  v8::TryCatch try_catch(isolate_);
+  v8::Local<v8::Object> global = context->Global();
+  auto get = [&](v8::Local<v8::Object> object, const char* name, v8::Local<v8::Value>* out) {
+    return object->Get(context, StringOrEmpty(isolate_, name)).ToLocal(out);
+  };
+  v8::Local<v8::Value> values[kRealmValues], json, array;
+  if (!get(global, "sprocket", &values[0]) || !get(global, "Function", &values[1]) ||
+      !get(global, "JSON", &json) || !json->IsObject() ||
+      !get(json.As<v8::Object>(), "stringify", &values[2]) || !get(global, "Promise", &values[3]) ||
+      !get(global, "Array", &array) || !array->IsObject() ||
+      !get(array.As<v8::Object>(), "isArray", &values[4])) {
+    return Status(StatusCode::kInternal, What() + ": the realm lacks a built-in");
   }
-  return value.As<v8::Function>();
+  for (int i = 0; i < kRealmValues; ++i) realm_[i].Reset(isolate_, values[i]);
+  return Status::Ok();
 }
-
-}  // namespace
 
 Result<JsInstance::TriggerShape*> JsInstance::ShapeFor(
     v8::Local<v8::Context> context,
@@ -44,116 +39,58 @@ Result<JsInstance::TriggerShape*> JsInstance::ShapeFor(
   for (const auto& shape : shapes_) {
     if (shape->columns == columns) return shape.get();
   }
-  // A table's layout is shared by its rows; a few layouts per instance are kept.
-  constexpr size_t kMaxShapes = 16;
-  if (shapes_.size() >= kMaxShapes) shapes_.erase(shapes_.begin());
-  auto shape = std::make_unique<TriggerShape>();
-  shape->columns = columns;
-  shape->ncols = columns != nullptr ? columns->size() : 0;
-  // In an object literal `__proto__: v` sets the prototype; a computed key makes an own
-  // property like any other column.
-  auto literal_key = [](const std::string& column) {
-    return column == "__proto__" ? "[" + JsString(column) + "]" : JsString(column);
-  };
-  std::string params, news, olds, compare;
-  for (size_t i = 0; i < shape->ncols; ++i) {
-    std::string key = literal_key((*columns)[i]);
-    std::string member = JsString((*columns)[i]);
-    std::string at = i == 0 ? "k" : "k + " + std::to_string(i);
-    params += (i ? ", n" : "n") + std::to_string(i);
-    news += (i ? ", " : "") + key + ": N[" + at + "]";
-    olds += (i ? ", " : "") + key + ": O[" + at + "]";
-    // A changed value, or an object (a blob's bytes may have been changed in place).
-    compare += "    x = v[" + member + "]; if (x !== N[" + at +
-               "] || (x !== null && typeof x === 'object')) out.push(" + at + ", x);\n";
+  const Status failed(StatusCode::kInternal, What() + ": could not build the trigger helpers");
+  v8::TryCatch try_catch(isolate_);
+  if (for_shape_.IsEmpty()) {
+    v8::Local<v8::String> name = StringOrEmpty(isolate_, "sprocket:trigger.js");
+    v8::ScriptOrigin origin(isolate_, name);
+    v8::ScriptCompiler::Source source(StringOrEmpty(isolate_, kTriggerJs), origin);
+    v8::Local<v8::Script> script;
+    v8::Local<v8::Value> setup, made;
+    v8::Local<v8::Value> args[kRealmValues];
+    for (int i = 0; i < kRealmValues; ++i) args[i] = realm_[i].Get(isolate_);
+    if (!v8::ScriptCompiler::Compile(context, &source).ToLocal(&script) ||
+        !script->Run(context).ToLocal(&setup) || !setup->IsFunction() ||
+        !setup.As<v8::Function>()
+             ->Call(context, v8::Undefined(isolate_), kRealmValues, args)
+             .ToLocal(&made) ||
+        !made->IsFunction()) {
+      return failed;
+    }
+    for_shape_.Reset(isolate_, made.As<v8::Function>());
   }
-  std::string row_object;
-  for (size_t i = 0; i < shape->ncols; ++i) {
-    row_object += (i ? ", " : "") + literal_key((*columns)[i]) + ": n" + std::to_string(i);
-  }
-  const std::string ncols = std::to_string(shape->ncols);
-  // A class, so that every ctx has the same shape (fast property access in the trigger);
-  // session is a getter on its prototype (read only when used). In `out`, a BEFORE ROW
-  // result is written as pairs: (i * ncols + c, value) for each column c of row i whose
-  // value changed, (-1 - i, null) for a row to skip.
-  std::string helpers =
-      "(function (sp, fn, progress, P) {\n"
-      "  class Ctx {\n"
-      "    constructor(b, op, when, level, depth, nt, ot, N, O, k) {\n"
-      "      this.NEW = N !== null ? {" +
-      news + "} : null;\n      this.OLD = O !== null ? {" + olds +
-      "} : null;\n"
-      "      this.TG_OP = op; this.TG_WHEN = when; this.TG_LEVEL = level; this.TG_NAME = b.name;\n"
-      "      this.TG_TABLE_NAME = b.table; this.TG_ARGV = [...b.argv]; this.TG_DEPTH = depth;\n"
-      "      this.NEW_TABLE = nt; this.OLD_TABLE = ot; this.db = b.db; this.log = b.log;\n"
-      "    }\n"
-      "    get session() { return sp.session; }\n"
-      "  }\n"
-      "  function make(b, op, when, level, depth, nt, ot, ntn, otn, N, O) {\n"
-      "    const ctx = new Ctx(b, op, when, level, depth, nt, ot, N, O, 0);\n"
-      "    if (ntn) ctx[ntn] = nt;\n"
-      "    if (otn) ctx[otn] = ot;\n"
-      "    return ctx;\n"
-      "  }\n"
-      "  function finish(v, ctx, i, N, O, out, stop) {\n"
-      "    if (v === undefined) v = N === null ? ctx.OLD : ctx.NEW;\n"
-      "    if (v === null) { out.push(-1 - i, null); return true; }\n"
-      "    if (typeof v !== 'object' || Array.isArray(v)) { stop[0] = 2; stop[2] = v; return "
-      "false; }\n"
-      "    if (N === null) return true;\n"
-      "    const k = i * " +
-      ncols +
-      ";\n"
-      "    let x;\n" +
-      compare +
-      "    return true;\n"
-      "  }\n"
-      "  function batch(b, op, when, level, depth, after, N, O, start, end, out, stop) {\n"
-      "    for (let i = start; i < end; i++) {\n"
-      "      progress[0] = i + 1;\n"
-      "      const ctx = new Ctx(b, op, when, level, depth, null, null, N, O, i * " +
-      ncols +
-      ");\n"
-      "      const v = fn(ctx);\n"
-      "      if (v instanceof P) { stop[0] = 1; stop[1] = ctx; stop[2] = v; return i; }\n"
-      "      if (!after && !finish(v, ctx, i, N, O, out, stop)) return i;\n"
-      "    }\n"
-      "    return end;\n"
-      "  }\n"
-      "  function row(" +
-      params + ") { return {" + row_object +
-      "}; }\n"
-      "  return [make, batch, finish, row];\n"
-      "})";
-  SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Function> factory, CompileHelper(context, helpers));
   if (progress_array_.IsEmpty()) {
     std::shared_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(
         progress_.get(), 2 * sizeof(uint32_t), v8::BackingStore::EmptyDeleter, nullptr);
     v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate_, std::move(store));
     progress_array_.Reset(isolate_, v8::Uint32Array::New(buffer, 0, 2));
   }
-  v8::Local<v8::Value> made;
-  {
-    v8::TryCatch try_catch(isolate_);
-    v8::Local<v8::Value> args[4];
-    if (!context->Global()->Get(context, StringOrEmpty(isolate_, "sprocket")).ToLocal(&args[0]) ||
-        !context->Global()->Get(context, StringOrEmpty(isolate_, "Promise")).ToLocal(&args[3])) {
-      return Status(StatusCode::kInternal, "could not build the trigger context helpers");
-    }
-    args[1] = function_.Get(isolate_);
-    args[2] = progress_array_.Get(isolate_);
-    if (!factory->Call(context, v8::Undefined(isolate_), 4, args).ToLocal(&made) ||
-        !made->IsArray() || made.As<v8::Array>()->Length() != 4) {
-      return Status(StatusCode::kInternal, "could not build the trigger context helpers");
-    }
+  // A table's layout is shared by its rows; a few layouts per instance are kept.
+  constexpr size_t kMaxShapes = 16;
+  if (shapes_.size() >= kMaxShapes) shapes_.erase(shapes_.begin());
+  auto shape = std::make_unique<TriggerShape>();
+  shape->columns = columns;
+  shape->ncols = columns != nullptr ? columns->size() : 0;
+  std::vector<v8::Local<v8::Value>> names;
+  names.reserve(shape->ncols);
+  for (size_t i = 0; i < shape->ncols; ++i) {
+    names.push_back(StringOrEmpty(isolate_, (*columns)[i]));
   }
+  v8::Local<v8::Value> args[] = {v8::Array::New(isolate_, names.data(), names.size()),
+                                 function_.Get(isolate_), progress_array_.Get(isolate_)};
+  // forShape compiles the layout's row literals: code generation is allowed while it
+  // runs, and only then (no guest code runs meanwhile; see trigger.js).
+  context->AllowCodeGenerationFromStrings(true);
+  v8::Local<v8::Value> made;
+  bool ok =
+      for_shape_.Get(isolate_)->Call(context, v8::Undefined(isolate_), 3, args).ToLocal(&made);
+  context->AllowCodeGenerationFromStrings(false);
+  if (!ok || !made->IsArray() || made.As<v8::Array>()->Length() != 4) return failed;
   v8::Global<v8::Function>* slots[] = {&shape->make_ctx, &shape->batch, &shape->finish,
                                        &shape->make_row};
   for (uint32_t i = 0; i < 4; ++i) {
     v8::Local<v8::Value> f;
-    if (!made.As<v8::Array>()->Get(context, i).ToLocal(&f) || !f->IsFunction()) {
-      return Status(StatusCode::kInternal, "could not build the trigger context helpers");
-    }
+    if (!made.As<v8::Array>()->Get(context, i).ToLocal(&f) || !f->IsFunction()) return failed;
     slots[i]->Reset(isolate_, f.As<v8::Function>());
   }
   shapes_.push_back(std::move(shape));
