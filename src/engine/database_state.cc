@@ -12,9 +12,27 @@
 
 namespace sprocket {
 
+namespace {
+
+// What the runtimes of a Database are told about it (runtime/environment.h).
+std::shared_ptr<const runtime::RuntimeEnvironment> EnvironmentFor(const std::string& path,
+                                                                  const Options& options,
+                                                                  FunctionStats* stats) {
+  auto env = std::make_shared<runtime::RuntimeEnvironment>();
+  env->database_path = path.empty() ? ":memory:" : path;
+  env->user = options.user;
+  env->read_only = options.read_only;
+  env->log = options.log_sink;
+  env->observer = stats;
+  return env;
+}
+
+}  // namespace
+
 DatabaseState::DatabaseState(std::string path, Options options)
     : path_(std::move(path)),
       options_(std::move(options)),
+      runtimes_(EnvironmentFor(path_, options_, &stats_)),
       audit_(options_.max_audit_events),
       pool_(options_.max_warm_instances) {
   in_memory_ = path_.empty() || path_ == ":memory:";

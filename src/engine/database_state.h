@@ -74,9 +74,9 @@ class DatabaseState {
   std::string open_name_;
   bool in_memory_ = false;
   const Options options_;
+  FunctionStats stats_;  // before runtimes_: the runtimes' environment reports to it
   runtime::RuntimeRegistry runtimes_;
   security::AuditLog audit_;
-  FunctionStats stats_;
   sqlite3* anchor_ = nullptr;  // owned
 
   Mutex mutex_;

@@ -64,7 +64,15 @@ void CallStats::Clear() {
 
 FunctionStats::Entry& FunctionStats::EntryFor(const std::string& name, const std::string& table,
                                               const std::string& language) {
-  Entry& e = entries_[{ToLower(name), ToLower(table)}];
+  const std::string key = ToLower(name);
+  Entry& e = entries_[{key, ToLower(table)}];
+  if (!pending_instance_ns_.empty()) {
+    auto pending = pending_instance_ns_.find(key);
+    if (pending != pending_instance_ns_.end()) {
+      e.instance_ns += pending->second;
+      pending_instance_ns_.erase(pending);
+    }
+  }
   e.row.function = name;
   e.row.table = table;
   e.row.language = language;
@@ -105,11 +113,27 @@ void FunctionStats::RecordCompile(const std::string& name, const std::string& ta
   }
 }
 
+void FunctionStats::OnInstanceCreated(const runtime::FunctionDef& def, int64_t ns) {
+  const uint64_t add = static_cast<uint64_t>(ns > 0 ? ns : 0);
+  const std::string key = ToLower(def.name);
+  MutexLock lock(mutex_);
+  bool found = false;
+  for (auto it = entries_.lower_bound({key, ""}); it != entries_.end() && it->first.first == key;
+       ++it) {
+    it->second.instance_ns += add;
+    found = true;
+  }
+  // The first instance is made while compiling, before the function has an entry: kept
+  // until it has one.
+  if (!found) pending_instance_ns_[key] += add;
+}
+
 size_t FunctionStats::Reset(const std::string* name) {
   MutexLock lock(mutex_);
   if (name == nullptr) {
     size_t n = entries_.size();
     entries_.clear();
+    pending_instance_ns_.clear();
     return n;
   }
   size_t n = 0;
@@ -139,6 +163,7 @@ std::vector<FunctionStatsRow> FunctionStats::Snapshot() const {
       row.p99_ms = e.latency.Quantile(0.99) / 1e6;
     }
     row.compile_ms = static_cast<double>(e.compile_ns) / 1e6;
+    row.instance_ms = static_cast<double>(e.instance_ns) / 1e6;
     rows.push_back(std::move(row));
   }
   return rows;

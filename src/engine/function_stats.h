@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/thread_annotations.h"
+#include "runtime/environment.h"
 
 namespace sprocket {
 
@@ -85,13 +86,14 @@ struct FunctionStatsRow {
   uint64_t compile_hits = 0;  // compiled code found in memory (L2)
   uint64_t compiles = 0;      // compiled anew
   double compile_ms = 0;
+  double instance_ms = 0;  // time the runtime took to make instances (isolates)
   uint64_t peak_memory = 0;
   std::string last_error;
   int64_t last_error_micros = 0;
 };
 
 // The Database's statistics, by function. Thread-safe.
-class FunctionStats {
+class FunctionStats final : public runtime::RuntimeObserver {
  public:
   // Adds `local` (which is cleared) to the function `name` (case-insensitive; `table` set
   // for an inline trigger's body).
@@ -101,6 +103,10 @@ class FunctionStats {
   // `ns` nanoseconds.
   void RecordCompile(const std::string& name, const std::string& table, const std::string& language,
                      bool hit, int64_t ns) EXCLUDES(mutex_);
+  // A runtime made an instance of `def` in `ns` nanoseconds (the runtime environment's
+  // observer): counted for every entry of the function's name (compiled code, and so its
+  // instances, is shared by definitions with the same content).
+  void OnInstanceCreated(const runtime::FunctionDef& def, int64_t ns) override EXCLUDES(mutex_);
   // Forgets everything, or (with a name) one function's statistics. Returns how many
   // functions' statistics were dropped.
   size_t Reset(const std::string* name = nullptr) EXCLUDES(mutex_);
@@ -112,6 +118,7 @@ class FunctionStats {
     uint64_t timed_calls = 0;
     uint64_t timed_ns = 0;
     uint64_t compile_ns = 0;
+    uint64_t instance_ns = 0;
     LatencyHistogram latency;
   };
   Entry& EntryFor(const std::string& name, const std::string& table, const std::string& language)
@@ -120,6 +127,8 @@ class FunctionStats {
   mutable Mutex mutex_;
   // By (lower-case name, lower-case table).
   std::map<std::pair<std::string, std::string>, Entry> entries_ GUARDED_BY(mutex_);
+  // Instance time reported for a name with no entry yet (lower-case name → ns).
+  std::map<std::string, uint64_t> pending_instance_ns_ GUARDED_BY(mutex_);
 };
 
 }  // namespace sprocket

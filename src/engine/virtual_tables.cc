@@ -153,7 +153,7 @@ struct StatsSource {
   static constexpr const char* kSchema =
       "CREATE TABLE x(function TEXT, table_name TEXT, language TEXT, calls INTEGER, "
       "errors INTEGER, total_ms REAL, mean_ms REAL, p50_ms REAL, p99_ms REAL, "
-      "instance_hits INTEGER, instance_misses INTEGER, compile_hits INTEGER, "
+      "instance_hits INTEGER, instance_misses INTEGER, instance_ms REAL, compile_hits INTEGER, "
       "compiles INTEGER, compile_ms REAL, peak_memory_bytes INTEGER, last_error TEXT, "
       "last_error_at TEXT)";
   static std::vector<Row> Snapshot(void* aux) {
@@ -202,21 +202,24 @@ void StatsSource::Column(sqlite3_context* ctx, const Row& r, int column) {
       integer(r.instance_misses);
       break;
     case 11:
-      integer(r.compile_hits);
+      sqlite3_result_double(ctx, r.instance_ms);
       break;
     case 12:
-      integer(r.compiles);
+      integer(r.compile_hits);
       break;
     case 13:
-      sqlite3_result_double(ctx, r.compile_ms);
+      integer(r.compiles);
       break;
     case 14:
-      integer(r.peak_memory);
+      sqlite3_result_double(ctx, r.compile_ms);
       break;
     case 15:
-      r.last_error.empty() ? sqlite3_result_null(ctx) : ResultText(ctx, r.last_error);
+      integer(r.peak_memory);
       break;
     case 16:
+      r.last_error.empty() ? sqlite3_result_null(ctx) : ResultText(ctx, r.last_error);
+      break;
+    case 17:
       r.last_error.empty() ? sqlite3_result_null(ctx)
                            : ResultText(ctx, FormatTime(r.last_error_micros));
       break;

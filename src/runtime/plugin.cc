@@ -74,7 +74,9 @@ Result<LanguageRuntime*> PluginRuntime::Load() const {
                                                      " has no " + PluginEntryName(spec_.name));
       return;
     }
-    runtime_.reset(entry());
+    std::unique_ptr<LanguageRuntime> runtime(entry());
+    if (environment_ != nullptr) runtime->Attach(environment_);
+    runtime_ = std::move(runtime);
   });
   if (runtime_ == nullptr) return error_;
   return runtime_.get();
@@ -101,6 +103,12 @@ Result<std::shared_ptr<CompiledFunction>> PluginRuntime::Compile(const FunctionD
                                                                  const CompileOptions& options) {
   SPROCKET_ASSIGN_OR_RETURN(LanguageRuntime * rt, Load());
   return rt->Compile(def, options);
+}
+
+Result<std::shared_ptr<CompiledFunction>> PluginRuntime::Load(const FunctionDef& def,
+                                                              std::string_view bytes) {
+  SPROCKET_ASSIGN_OR_RETURN(LanguageRuntime * rt, Load());
+  return rt->Load(def, bytes);
 }
 
 }  // namespace sprocket::runtime

@@ -51,6 +51,8 @@ class PluginRuntime : public LanguageRuntime {
   bool meters_instructions() const override;
   Result<std::shared_ptr<CompiledFunction>> Compile(const FunctionDef& def,
                                                     const CompileOptions& options) override;
+  Result<std::shared_ptr<CompiledFunction>> Load(const FunctionDef& def,
+                                                 std::string_view bytes) override;
 
   // Whether the plugin has been loaded (for tests and --version).
   bool loaded() const;

@@ -74,6 +74,15 @@ Status Instance::CallTriggerBatch(CallContext& context, const TriggerData& trigg
   return Status::Ok();
 }
 
+const RuntimeEnvironment& DefaultEnvironment() {
+  static const RuntimeEnvironment* environment = [] {
+    auto* e = new RuntimeEnvironment;
+    e->database_path = ":memory:";
+    return e;
+  }();
+  return *environment;
+}
+
 Status RuntimeRegistry::Register(std::unique_ptr<LanguageRuntime> runtime) {
   std::vector<std::string> names = runtime->aliases();
   names.emplace_back(runtime->name());
@@ -82,6 +91,7 @@ Status RuntimeRegistry::Register(std::unique_ptr<LanguageRuntime> runtime) {
       return Status(StatusCode::kAlreadyExists, "language \"" + n + "\" is registered twice");
     }
   }
+  if (environment_ != nullptr) runtime->Attach(environment_);
   runtimes_.push_back(std::move(runtime));
   return Status::Ok();
 }

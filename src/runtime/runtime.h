@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "runtime/cancel.h"
+#include "runtime/environment.h"
 #include "runtime/function_def.h"
 #include "runtime/host_api.h"
 #include "runtime/trigger_protocol.h"
@@ -143,6 +144,16 @@ class LanguageRuntime {
   // Whether max_instructions (exact instruction metering) means anything in this language.
   virtual bool meters_instructions() const { return false; }
 
+  // The Database this runtime serves: set by RuntimeRegistry::Register, before the first
+  // Compile, and constant afterwards. A runtime that passes it on (PluginRuntime) overrides
+  // Attach and calls this one.
+  virtual void Attach(std::shared_ptr<const RuntimeEnvironment> environment) {
+    environment_ = std::move(environment);
+  }
+  const RuntimeEnvironment& environment() const {
+    return environment_ != nullptr ? *environment_ : DefaultEnvironment();
+  }
+
   // Compiles `def`. Syntax errors in the source are kSyntaxError with the guest's message
   // and position; a body that defines nothing callable is kInvalidArgument.
   virtual Result<std::shared_ptr<CompiledFunction>> Compile(const FunctionDef& def,
@@ -155,11 +166,19 @@ class LanguageRuntime {
                                                          std::string_view bytes) {
     return Compile(def, {});
   }
+
+ protected:
+  std::shared_ptr<const RuntimeEnvironment> environment_;
 };
 
 // The languages of one Database. Thread-safe after construction.
 class RuntimeRegistry {
  public:
+  // Runtimes registered here are attached to `environment` (DefaultEnvironment() when
+  // null).
+  explicit RuntimeRegistry(std::shared_ptr<const RuntimeEnvironment> environment = nullptr)
+      : environment_(std::move(environment)) {}
+
   Status Register(std::unique_ptr<LanguageRuntime> runtime);
 
   // The runtime for a LANGUAGE name or alias (case-insensitive), or nullptr.
@@ -169,6 +188,7 @@ class RuntimeRegistry {
   std::vector<std::string> Languages() const;
 
  private:
+  std::shared_ptr<const RuntimeEnvironment> environment_;
   std::vector<std::unique_ptr<LanguageRuntime>> runtimes_;
 };
 

@@ -1,11 +1,11 @@
 #include "runtime/js/js_instance.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "common/stack.h"
 #include "common/strings.h"
 #include "common/value_size.h"
-#include "runtime/defaults.h"
 #include "runtime/js/js_call_scope.h"
 #include "runtime/js/js_convert.h"
 #include "runtime/js/js_host_api.h"
@@ -19,10 +19,6 @@ namespace {
 // cover V8's largest single allocation (a FixedArray of 2^27 elements: 1 GiB); pages are
 // only committed if the terminated call really allocates them before it stops.
 constexpr size_t kHeapGrace = size_t{1536} << 20;
-
-int64_t MemoryLimit(const FunctionDef& def) { return EffectiveLimits(def).max_memory_bytes; }
-int64_t CpuLimitMs(const FunctionDef& def) { return EffectiveLimits(def).max_cpu_time_ms; }
-int64_t WallLimitMs(const FunctionDef& def) { return EffectiveLimits(def).max_wall_time_ms; }
 
 std::string Mib(int64_t bytes) {
   if (bytes % (1 << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
@@ -80,14 +76,20 @@ Result<std::unique_ptr<JsInstance>> JsInstance::Create(
     std::shared_ptr<const JsShared> shared,
     std::unique_ptr<v8::ScriptCompiler::CachedData>* code_cache) {
   EnsureV8();
+  const auto start = std::chrono::steady_clock::now();
   std::unique_ptr<JsInstance> instance(new JsInstance(std::move(shared)));
   SPROCKET_RETURN_IF_ERROR(instance->Initialize(code_cache));
+  const JsShared& s = *instance->shared_;
+  s.environment->InstanceCreated(s.def, std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                            std::chrono::steady_clock::now() - start)
+                                            .count());
   return instance;
 }
 
 Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* code_cache) {
   const FunctionDef& def = shared_->def;
-  size_t limit = static_cast<size_t>(MemoryLimit(def));
+  const Limits limits = shared_->environment->EffectiveLimits(def);
+  size_t limit = static_cast<size_t>(limits.max_memory_bytes);
   allocator_ = std::make_unique<LimitedAllocator>(limit);
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = allocator_.get();
@@ -108,8 +110,8 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
   // JavaScript side lives in another script) threw: the stack says which line called it.
   isolate_->SetCaptureStackTraceForUncaughtExceptions(true, 32, v8::StackTrace::kScriptId);
   monitor_.isolate = isolate_;
-  monitor_.cpu_limit_ns = CpuLimitMs(def) * 1000000;
-  monitor_.wall_limit_ns = WallLimitMs(def) * 1000000;
+  monitor_.cpu_limit_ns = limits.max_cpu_time_ms * 1000000;
+  monitor_.wall_limit_ns = limits.max_wall_time_ms * 1000000;
   progress_.reset(new uint32_t[2]());
   monitor_.progress = progress_.get();
   shared_->watchdog->Register(&monitor_);
@@ -152,6 +154,11 @@ Status JsInstance::Initialize(std::unique_ptr<v8::ScriptCompiler::CachedData>* c
   }
   if (code_cache != nullptr) {
     code_cache->reset(v8::ScriptCompiler::CreateCodeCache(script->GetUnboundScript()));
+  }
+  if (cache != nullptr && source.GetCachedData() != nullptr && source.GetCachedData()->rejected) {
+    shared_->environment->Log(LogLevel::kWarn, "javascript",
+                              What() + ": stored compiled code was rejected by this V8 " +
+                                  "(another build or flags); compiled from the source");
   }
   script_id_ = script->GetUnboundScript()->GetId();
   monitor_.thread_clock.store(CurrentThreadClock());
@@ -366,7 +373,7 @@ JsInstance::Window::~Window() {
 Status JsInstance::LimitError() const {
   if (out_of_memory_) {
     return Status(StatusCode::kResourceExhausted,
-                  What() + " exceeded its memory limit (" + Mib(MemoryLimit(def())) + ")");
+                  What() + " exceeded its memory limit (" + Mib(limits().max_memory_bytes) + ")");
   }
   if (cancel_ != nullptr && cancel_->requested()) return cancel_->ToStatus();
   switch (monitor_.cause.load(std::memory_order_relaxed)) {
@@ -375,12 +382,13 @@ Status JsInstance::LimitError() const {
     case StopCause::kWall:
       return Status(StatusCode::kResourceExhausted,
                     What() + " exceeded its wall-clock time limit (" +
-                        std::to_string(WallLimitMs(def())) + " ms)");
+                        std::to_string(limits().max_wall_time_ms) + " ms)");
     default:
       break;
   }
   return Status(StatusCode::kResourceExhausted, What() + " exceeded its CPU time limit (" +
-                                                    std::to_string(CpuLimitMs(def())) + " ms)");
+                                                    std::to_string(limits().max_cpu_time_ms) +
+                                                    " ms)");
 }
 
 Status JsInstance::StoppedStatus() {
@@ -433,7 +441,7 @@ Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> arg
   Rows rows;
   rows.reserve(array->Length());
   // The rows are copied out of the isolate: bound them like a query result.
-  const size_t budget = std::max<size_t>(static_cast<size_t>(MemoryLimit(def)), 64 << 20);
+  const size_t budget = std::max<size_t>(static_cast<size_t>(limits().max_memory_bytes), 64 << 20);
   size_t bytes = 0;
   v8::TryCatch try_catch(isolate_);
   for (uint32_t i = 0; i < array->Length(); ++i) {

@@ -37,6 +37,8 @@ struct JsShared {
   std::string global;
   std::unique_ptr<v8::ScriptCompiler::CachedData> code_cache;  // may be null
   Watchdog* watchdog = nullptr;  // the runtime's; outlives every instance
+  // The runtime's (LanguageRuntime::environment()); outlives every instance.
+  const RuntimeEnvironment* environment = &DefaultEnvironment();
 };
 
 class JsInstance : public Instance {
@@ -82,6 +84,8 @@ class JsInstance : public Instance {
   // The call in progress (host API callbacks act for it), or nullptr.
   CallContext* current_call() const { return current_; }
   const FunctionDef& def() const { return shared_->def; }
+  // The function's limits, every 0 replaced by the language's default.
+  Limits limits() const { return shared_->environment->EffectiveLimits(shared_->def); }
   // True once the call in progress has exhausted its memory or been stopped by the
   // watchdog: native loops (building query results) check it, since V8 only acts on a
   // termination when JavaScript runs again.

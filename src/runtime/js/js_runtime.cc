@@ -95,6 +95,7 @@ class JsRuntime : public LanguageRuntime {
     shared->wrapped = script.wrapped;
     shared->global = std::move(script.global);
     shared->watchdog = &watchdog_;
+    shared->environment = &environment();
     return shared;
   }
 
