@@ -102,6 +102,94 @@ TEST(EngineTest, TriggersFireForPreparedStatementsWithParameters) {
   EXPECT_EQ(One(*s, "SELECT count(*) FROM t"), Value(4));
 }
 
+// Execute and prepared Statements run through one StatementRunner: notices, a failure in
+// the middle of a streamed result (the statement savepoint undoes what functions wrote),
+// and a statement that finished can be stepped again from the start, as in SQLite.
+TEST(EngineTest, PreparedStatementsRunLikeExecute) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  auto s = Connect(**db);
+  ASSERT_TRUE(s->Execute(R"(
+      CREATE TABLE t(id INTEGER PRIMARY KEY);
+      INSERT INTO t VALUES (1), (2), (3), (4);
+      CREATE TABLE log(id INTEGER);
+      CREATE FUNCTION note(id INTEGER) RETURNS INTEGER LANGUAGE js AS $$
+        sprocket.db.execute('INSERT INTO log VALUES (?)', [id]);
+        if (id === 3) throw new Error('three');
+        return id;
+      $$;
+      ALTER FUNCTION note GRANT CAPABILITY DATABASE_WRITE('log');
+  )")
+                  .ok());
+  auto drop = s->Prepare("DROP FUNCTION IF EXISTS nope(INTEGER)");
+  ASSERT_TRUE(drop.ok()) << drop.status().message();
+  auto stepped = (*drop)->Step();
+  ASSERT_TRUE(stepped.ok() && !*stepped);
+  ASSERT_EQ((*drop)->notices().size(), 1u);
+  EXPECT_NE((*drop)->notices()[0].message.find("does not exist, skipping"), std::string::npos);
+
+  auto select = s->Prepare("SELECT note(id) FROM t ORDER BY id");
+  ASSERT_TRUE(select.ok()) << select.status().message();
+  Statement& q = **select;
+  std::vector<Value> got;
+  Status failed;
+  for (;;) {
+    auto row = q.Step();
+    if (!row.ok()) {
+      failed = row.status();
+      break;
+    }
+    if (!*row) break;
+    got.push_back(q.column(0));
+  }
+  EXPECT_EQ(got, (std::vector<Value>{Value(1), Value(2)}));
+  EXPECT_NE(failed.message().find("three"), std::string::npos) << failed.message();
+  // What the function wrote for rows 1–3 went with the failed statement.
+  EXPECT_EQ(One(*s, "SELECT count(*) FROM log"), Value(0));
+
+  auto count = s->Prepare("SELECT count(*) FROM log");
+  ASSERT_TRUE(count.ok());
+  for (int run = 0; run < 2; ++run) {
+    auto row = (*count)->Step();
+    ASSERT_TRUE(row.ok() && *row);
+    EXPECT_EQ((*count)->column(0), Value(0));
+    row = (*count)->Step();
+    ASSERT_TRUE(row.ok() && !*row);  // the end; the next Step starts over
+  }
+}
+
+// A prepared statement interrupted between rows fails with kCancelled and is undone.
+TEST(EngineTest, InterruptedPreparedStatementIsCancelled) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  auto s = Connect(**db);
+  ASSERT_TRUE(s->Execute(R"(
+      CREATE TABLE log(id INTEGER);
+      CREATE FUNCTION w(i INTEGER) RETURNS INTEGER LANGUAGE js AS $$
+        sprocket.db.execute('INSERT INTO log VALUES (?)', [i]); return i; $$;
+      ALTER FUNCTION w GRANT CAPABILITY DATABASE_WRITE('log');
+  )")
+                  .ok());
+  auto st = s->Prepare(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+      "SELECT w(i) FROM n");
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  auto row = (*st)->Step();
+  ASSERT_TRUE(row.ok() && *row) << (row.ok() ? "no row" : row.status().message());
+  s->Interrupt();
+  Status end;
+  for (int i = 0; i < 200; ++i) {
+    row = (*st)->Step();
+    if (!row.ok()) {
+      end = row.status();
+      break;
+    }
+    if (!*row) break;
+  }
+  EXPECT_EQ(end.code(), StatusCode::kCancelled) << end.message();
+  EXPECT_EQ(One(*s, "SELECT count(*) FROM log"), Value(0));
+}
+
 TEST(EngineTest, CatalogIsTransactionalAndShared) {
   TempDb tmp;
   auto db = Database::Open(tmp.path());

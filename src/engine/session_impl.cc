@@ -12,6 +12,7 @@
 #include "engine/function_bridge.h"
 #include "engine/host_api_impl.h"
 #include "engine/statement_impl.h"
+#include "engine/statement_runner.h"
 #include "engine/table_function.h"
 #include "engine/triggers.h"
 #include "engine/virtual_tables.h"
@@ -82,7 +83,7 @@ int SessionImpl::Authorize(void* self, int action, const char* a1, const char* a
     }
     return SQLITE_DENY;
   }
-  // (DROP TRIGGER of those names is refused by RunStatementOnce: SQLite asks here for
+  // (DROP TRIGGER of those names is refused by RunWhole: SQLite asks here for
   // the TEMP triggers a DROP TABLE or DROP VIEW takes with it, too.)
   if ((action == SQLITE_CREATE_TEMP_TRIGGER || action == SQLITE_CREATE_TRIGGER) && a1 != nullptr &&
       StartsWithIgnoreCase(a1, kEngineTrigger)) {
@@ -582,18 +583,8 @@ bool SessionImpl::MayRunFunctions(const sql::ParsedStatement& statement) const {
 
 Status SessionImpl::Run(const sql::ParsedStatement& statement, const std::vector<Value>& params,
                         ResultSet* out) {
-  notices_.clear();
-  cancel_.Reset();  // a request made before the statement started is not for it
-  Status st = RunStatementOnce(statement, params, out);
-  // A failed statement whose rollback failed too: try again now.
-  if (rollback_pending_) (void)FinishPendingRollback();
-  // However a cancelled statement failed (a guest stopped, SQLite interrupted, a row loop
-  // between rows), it failed because it was cancelled.
-  if (!st.ok() && cancel_.requested()) st = cancel_.ToStatus();
-  ReleaseInstances();
-  out->notices = std::move(notices_);
-  notices_.clear();
-  return st;
+  StatementRunner runner(*this);
+  return runner.RunToEnd(statement, params, out);
 }
 
 namespace {
@@ -639,9 +630,8 @@ Status SessionImpl::BeginStatement(const sql::ParsedStatement& statement) {
   return SyncCatalog();
 }
 
-Status SessionImpl::RunStatementOnce(const sql::ParsedStatement& statement,
-                                     const std::vector<Value>& params, ResultSet* out) {
-  SPROCKET_RETURN_IF_ERROR(BeginStatement(statement));
+Status SessionImpl::RunWhole(const sql::ParsedStatement& statement,
+                             const std::vector<Value>& params, ResultSet* out) {
   *out = ResultSet();
   if (const auto* plain = std::get_if<sql::PlainStatement>(&statement.node)) {
     (void)plain;
@@ -716,30 +706,41 @@ bool SessionImpl::RunsThroughTriggers(sqlite3_stmt* stmt) const {
   return !sqlite3_stmt_readonly(stmt) && triggers_->active();
 }
 
+Result<StmtPtr> SessionImpl::PreparePlain(const sql::ParsedStatement& statement,
+                                          const std::vector<Value>& params) {
+  SPROCKET_ASSIGN_OR_RETURN(StmtPtr stmt, PrepareChecked(statement.text, statement.position));
+  int count = sqlite3_bind_parameter_count(stmt.get());
+  if (static_cast<int>(params.size()) > count) {
+    return Status(StatusCode::kInvalidArgument, "the statement takes " + std::to_string(count) +
+                                                    " parameters but " +
+                                                    std::to_string(params.size()) + " were given");
+  }
+  for (size_t i = 0; i < params.size(); ++i) {
+    int rc = BindValue(stmt.get(), static_cast<int>(i) + 1, params[i]);
+    if (rc != SQLITE_OK) return ErrorFor(rc);
+  }
+  return stmt;
+}
+
+Status SessionImpl::ExecutePlain(const sql::ParsedStatement& statement, sqlite3_stmt* stmt,
+                                 const std::vector<Value>& params, ResultSet* out) {
+  function_error_.reset();
+  auto collect = [&](ResultSet* rows) -> Status {
+    Status st = CollectRows(db_, stmt, rows);
+    if (!st.ok()) return ErrorFor(sqlite3_errcode(db_), statement.text, statement.position);
+    return st;
+  };
+  if (!sqlite3_stmt_readonly(stmt)) triggers_->ClearChangesOverride();
+  if (!RunsThroughTriggers(stmt)) return collect(out);
+  return triggers_->Run(statement.text, stmt, params, out, collect);
+}
+
 Status SessionImpl::RunPlain(const sql::ParsedStatement& statement,
                              const std::vector<Value>& params, ResultSet* out) {
   const auto& plain = std::get<sql::PlainStatement>(statement.node);
   auto execute = [&]() -> Status {
-    SPROCKET_ASSIGN_OR_RETURN(StmtPtr stmt, PrepareChecked(statement.text, statement.position));
-    int count = sqlite3_bind_parameter_count(stmt.get());
-    if (static_cast<int>(params.size()) > count) {
-      return Status(StatusCode::kInvalidArgument,
-                    "the statement takes " + std::to_string(count) + " parameters but " +
-                        std::to_string(params.size()) + " were given");
-    }
-    for (size_t i = 0; i < params.size(); ++i) {
-      int rc = BindValue(stmt.get(), static_cast<int>(i) + 1, params[i]);
-      if (rc != SQLITE_OK) return ErrorFor(rc);
-    }
-    function_error_.reset();
-    auto collect = [&](ResultSet* rows) -> Status {
-      Status st = CollectRows(db_, stmt.get(), rows);
-      if (!st.ok()) return ErrorFor(sqlite3_errcode(db_), statement.text, statement.position);
-      return st;
-    };
-    if (!sqlite3_stmt_readonly(stmt.get())) triggers_->ClearChangesOverride();
-    if (!RunsThroughTriggers(stmt.get())) return collect(out);
-    return triggers_->Run(statement.text, stmt.get(), params, out, collect);
+    SPROCKET_ASSIGN_OR_RETURN(StmtPtr stmt, PreparePlain(statement, params));
+    return ExecutePlain(statement, stmt.get(), params, out);
   };
   SPROCKET_ASSIGN_OR_RETURN(PlainPlan plan, PlanPlain(statement));
   if (!plan.follows) return plan.guarded ? Atomically(execute) : execute();

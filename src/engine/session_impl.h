@@ -104,7 +104,7 @@ class SessionImpl {
       const std::function<void(int, std::string_view, const ResultSet&)>& on_result);
   Result<std::unique_ptr<Statement>> Prepare(std::string_view sql);
 
-  // Runs one parsed statement to completion.
+  // Runs one parsed statement to completion (a StatementRunner's RunToEnd).
   Status Run(const sql::ParsedStatement& statement, const std::vector<Value>& params,
              ResultSet* out);
 
@@ -275,8 +275,18 @@ class SessionImpl {
   // SQLite's progress handler: interrupts SQL run for a guest call that must stop.
   static int Progress(void* self);
 
-  Status RunStatementOnce(const sql::ParsedStatement& statement, const std::vector<Value>& params,
-                          ResultSet* out);
+  friend class StatementRunner;
+  // Runs a statement that does not stream (StatementRunner): Sprocket DDL, CALL, plain
+  // statements other than Streamable() ones.
+  Status RunWhole(const sql::ParsedStatement& statement, const std::vector<Value>& params,
+                  ResultSet* out);
+  // A plain statement prepared for the current principal, `params` bound.
+  Result<StmtPtr> PreparePlain(const sql::ParsedStatement& statement,
+                               const std::vector<Value>& params);
+  // Runs the prepared plain `stmt` whole into `out`: through the trigger engine when it
+  // must (RunsThroughTriggers), else stepped to the end.
+  Status ExecutePlain(const sql::ParsedStatement& statement, sqlite3_stmt* stmt,
+                      const std::vector<Value>& params, ResultSet* out);
   Status ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot> snapshot);
   // SyncCatalog without the trigger engine's refresh.
   Status SyncSnapshot();

@@ -2,7 +2,7 @@
 
 #include "common/sqlite_util.h"
 #include "engine/session_impl.h"
-#include "engine/triggers.h"
+#include "engine/statement_runner.h"
 
 namespace sprocket {
 
@@ -22,11 +22,7 @@ class Statement::Impl {
   }
 
   // Plain SQL other than statements the catalog follows runs as a sqlite3_stmt.
-  bool IsNative() const {
-    const auto* plain = std::get_if<sql::PlainStatement>(&parsed_.node);
-    return plain != nullptr &&
-           (plain->kind == sql::PlainKind::kOther || plain->kind == sql::PlainKind::kNativeTrigger);
-  }
+  bool IsNative() const { return Streamable(parsed_); }
 
   int parameter_count() const {
     return stmt_ ? sqlite3_bind_parameter_count(stmt_.get()) : static_cast<int>(params_.size());
@@ -59,117 +55,52 @@ class Statement::Impl {
     return Status::Ok();
   }
 
+  // Runs through the session's StatementRunner, as Session::Execute does: the first Step
+  // starts the statement, the last finishes it.
   Result<bool> Step() {
-    if (materialized_) {
-      if (next_row_ < rows_.rows.size()) {
-        ++next_row_;
-        return true;
-      }
-      return false;
+    if (done_) return false;
+    if (!runner_.running() && !runner_.materialized()) {
+      SPROCKET_RETURN_IF_ERROR(runner_.Start(parsed_, params_, stmt_.get()));
     }
-    if (!stmt_) {
-      if (done_) return false;
-      done_ = true;
-      rows_.rows.clear();
-      SPROCKET_RETURN_IF_ERROR(session_.Run(parsed_, params_, &rows_));
-      // Sprocket statements return no rows.
-      return false;
-    }
-    if (!started_) {
-      session_.cancel().Reset();
-      SPROCKET_RETURN_IF_ERROR(session_.BeginStatement(parsed_));
-      if (session_.RunsThroughTriggers(stmt_.get())) {
-        // A change with triggers runs through the session (the trigger engine may own
-        // its row loop); its rows are served from memory.
-        rows_ = ResultSet();
-        Status st = session_.Run(parsed_, params_, &rows_);
-        if (!st.ok()) return st;
-        materialized_ = true;
-        next_row_ = 0;
-        return Step();
-      }
-      // The same decisions as for Session::Execute (a native statement is never one the
-      // catalog follows).
-      SPROCKET_ASSIGN_OR_RETURN(SessionImpl::PlainPlan plan, session_.PlanPlain(parsed_));
-      guarded_ = plan.guarded;
-      if (guarded_) SPROCKET_RETURN_IF_ERROR(session_.BeginStatementSavepoint());
-      started_ = true;
-    }
-    session_.ClearFunctionError();
-    int rc = sqlite3_step(stmt_.get());
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) {
-      rows_.rows_affected =
-          sqlite3_stmt_readonly(stmt_.get()) ? 0 : sqlite3_changes64(session_.db());
-      sqlite3_reset(stmt_.get());
-      return Finish(Status::Ok());
-    }
-    Status st = session_.ErrorFor(rc, parsed_.text, parsed_.position);
-    if (session_.cancel().requested()) st = session_.cancel().ToStatus();
-    sqlite3_reset(stmt_.get());
-    return Finish(st);
+    Result<bool> row = runner_.Step();
+    // SQLite steps a statement again from the start after its end; a statement that ran
+    // whole (Sprocket statements, changes with triggers) returns no more rows until Reset.
+    if (row.ok() && !*row && runner_.materialized()) done_ = true;
+    return row;
   }
 
   Status Reset() {
     done_ = false;
-    materialized_ = false;
+    Status st = runner_.Finish(Status::Ok());
     if (stmt_) sqlite3_reset(stmt_.get());
-    if (started_) return Finish(Status::Ok()).status();
-    return Status::Ok();
-  }
-
-  ~Impl() {
-    if (stmt_ && started_) {
-      sqlite3_reset(stmt_.get());
-      (void)Finish(Status::Ok());
-    }
-  }
-
-  // Ends a run of the statement: closes its savepoint (rolling back on error) and gives
-  // the function instances back. Returns false on success, else the error.
-  Result<bool> Finish(Status status) {
-    started_ = false;
-    if (guarded_) status = session_.EndStatementSavepoint(status);
-    guarded_ = false;
-    session_.ReleaseInstances();
-    if (!status.ok()) return status;
-    return false;
+    runner_.Clear();
+    return st;
   }
 
   int column_count() const {
-    if (materialized_) return static_cast<int>(rows_.columns.size());
+    if (runner_.materialized()) return runner_.column_count();
     return stmt_ ? sqlite3_column_count(stmt_.get()) : 0;
   }
   std::string column_name(int c) const {
-    if (materialized_) {
-      return c >= 0 && c < static_cast<int>(rows_.columns.size()) ? rows_.columns[c] : "";
-    }
+    if (runner_.materialized()) return runner_.column_name(c);
     const char* n = stmt_ ? sqlite3_column_name(stmt_.get(), c) : nullptr;
     return n ? n : "";
   }
   Value column(int c) const {
-    if (materialized_) {
-      if (next_row_ == 0 || next_row_ > rows_.rows.size()) return Value();
-      const std::vector<Value>& row = rows_.rows[next_row_ - 1];
-      return c >= 0 && c < static_cast<int>(row.size()) ? row[c] : Value();
-    }
+    if (runner_.materialized()) return runner_.column(c);
     return stmt_ ? ColumnValue(stmt_.get(), c) : Value();
   }
-  int64_t rows_affected() const { return rows_.rows_affected; }
-  const std::vector<Notice>& notices() const { return rows_.notices; }
+  int64_t rows_affected() const { return runner_.result().rows_affected; }
+  const std::vector<Notice>& notices() const { return runner_.result().notices; }
   std::string_view sql() const { return parsed_.text; }
 
  private:
   SessionImpl& session_;
   sql::ParsedStatement parsed_;
-  StmtPtr stmt_;
-  std::vector<Value> params_;  // for statements run through the session
-  ResultSet rows_;
-  bool started_ = false;
-  bool guarded_ = false;  // running inside the session's statement savepoint
-  bool done_ = false;
-  bool materialized_ = false;  // rows_ holds the result (a change run with triggers)
-  size_t next_row_ = 0;        // rows of rows_ returned so far
+  StmtPtr stmt_;               // plain SQL SQLite runs; null for Sprocket statements
+  std::vector<Value> params_;  // as bound (a change with triggers runs with them again)
+  StatementRunner runner_{session_};
+  bool done_ = false;  // a statement that ran whole has returned its rows
 };
 
 Result<std::unique_ptr<Statement>> NewStatement(SessionImpl& session, sql::ParsedStatement parsed) {
