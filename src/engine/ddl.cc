@@ -8,6 +8,7 @@
 #include "common/strings.h"
 #include "engine/host_api_impl.h"
 #include "engine/session_impl.h"
+#include "engine/table_shape.h"
 #include "engine/triggers.h"
 #include "runtime/defaults.h"
 #include "runtime/types.h"
@@ -660,20 +661,12 @@ Status Ddl::CreateTrigger(const sql::CreateTriggerStmt& s) {
     const runtime::FunctionDef def = InlineTriggerFunction(t).def;
     // The body is checked like a function's (LANGUAGE sql: its statements prepare, with
     // NEW and OLD bound to the table's columns), as PostgreSQL's check_function_bodies.
-    std::vector<std::string> columns;
-    {
-      SPROCKET_ASSIGN_OR_RETURN(ResultSet info,
-                                RunStatement(session_.db(),
-                                             "SELECT name FROM pragma_table_xinfo(?1, 'main') "
-                                             "WHERE hidden <> 1 ORDER BY cid",
-                                             {Value(s.table)}));
-      for (const std::vector<Value>& row : info.rows) {
-        columns.push_back(row[0].type() == ValueType::kText ? row[0].text() : "");
-      }
-    }
+    TableShape shape;
+    shape.name = s.table;
+    SPROCKET_RETURN_IF_ERROR(LoadTableShape(session_.db(), &shape));
     runtime::CompileOptions options;
     options.checker = &session_.host();
-    options.trigger_columns = &columns;
+    options.trigger_columns = shape.columns.get();
     // Through the L2 cache: the session that fires the trigger first finds it compiled.
     auto compiled = session_.state().Compile(def, *session_.state().runtimes().Find(t.language),
                                              options, s.table);

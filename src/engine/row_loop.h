@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/sql_rewrite.h"
 #include "engine/triggers.h"
 #include "sql/lexer.h"
 
@@ -62,9 +63,14 @@ class RowLoop {
   Status Run();
 
  private:
-  Status Insert();
-  Status Update();
-  Status Delete();
+  // The engine's own parameter k of a derived statement: :_spk.
+  static std::string Param(size_t k) { return ":_sp" + std::to_string(k); }
+  // SET (a, b) = (x) — SQLite's own words for it.
+  static Status RowValueCountError(const sql::Assignment& a);
+
+  Status Insert();  // row_loop_insert.cc
+  Status Update();  // row_loop_update.cc
+  Status Delete();  // row_loop_update.cc
 
   // One row of the loop: NEW and OLD as the triggers get them.
   struct LoopRow {
@@ -124,17 +130,6 @@ class RowLoop {
   int64_t last_rowid_ = 0;  // last_insert_rowid() as the statement leaves it
   bool columns_set_ = false;
 };
-
-// The statement with every ? and ?N written :_spuN (N its number in the statement), so
-// that clauses cut out of it keep their parameters.
-std::string NumberParameters(std::string_view sql);
-
-// `text` with each qualified column reference `q.column` for which `replace` returns a
-// string replaced by it (parameters for NEW.x / OLD.x / excluded.x).
-std::string RewriteReferences(
-    const std::string& text,
-    const std::function<std::optional<std::string>(const sql::Token& qualifier,
-                                                   const std::string& column)>& replace);
 
 }  // namespace sprocket
 

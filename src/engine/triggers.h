@@ -38,6 +38,7 @@
 #include "common/sqlite_util.h"
 #include "common/strings.h"
 #include "engine/guest_call.h"
+#include "engine/table_shape.h"
 #include "runtime/runtime.h"
 #include "sprocket/sprocket.hpp"
 #include "sql/dml.h"
@@ -77,17 +78,7 @@ struct TriggerSlot {
 };
 
 // A table or view with triggers, as this session sees its shape.
-struct TriggerTable {
-  std::string name;  // as the catalog spells it
-  bool is_view = false;
-  bool exists = false;
-  std::shared_ptr<const std::vector<std::string>> columns;  // every column, in order
-  std::vector<bool> generated;                              // per column
-  std::vector<std::string> defaults;                        // DEFAULT text, "" when none
-  std::vector<char> affinity;  // 'I'nteger, 'R'eal, 'N'umeric, 'T'ext, 'B'lob (none)
-  std::string key;             // rowid tables: "rowid" (or _rowid_ / oid)
-  std::vector<int> pk;         // WITHOUT ROWID tables: primary key columns
-  int ipk = -1;                // the INTEGER PRIMARY KEY column (the rowid's alias), or -1
+struct TriggerTable : TableShape {
   // Enabled triggers by [op][timing][level], each list in name order.
   std::vector<TriggerSlot*> lists[3][3][2];
   // Set when one of its TEMP triggers could not be installed (say a column its WHEN names
@@ -97,7 +88,6 @@ struct TriggerTable {
   const std::vector<TriggerSlot*>& Triggers(sql::DmlOp op, int timing, int level) const {
     return lists[OpIndex(op)][timing][level];
   }
-  int ColumnIndex(std::string_view column) const;  // -1 when absent
 };
 
 // An AFTER ROW event queued in a frame. Its values are in the frame's value buffer from
