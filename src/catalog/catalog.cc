@@ -36,6 +36,7 @@ CREATE TABLE _sprocket_functions(
   max_memory_bytes INTEGER,
   max_cpu_time_ms INTEGER,
   max_instructions INTEGER,
+  max_wall_time_ms INTEGER,
   jit_level TEXT NOT NULL,
   hot_reload INTEGER NOT NULL,
   definition TEXT NOT NULL,
@@ -72,13 +73,6 @@ CREATE TABLE _sprocket_capabilities(
   granted_at TEXT NOT NULL,
   PRIMARY KEY(owner_kind, owner, owner_table, capability, target)
 ) WITHOUT ROWID;
-CREATE VIEW sprocket_functions AS
-  SELECT name, kind, language, arguments, returns_text AS returns, volatility,
-         strict, security_policy, max_memory_bytes, max_cpu_time_ms, max_instructions,
-         jit_level, hot_reload,
-         CASE body_kind WHEN 'source' THEN source WHEN 'file' THEN source ELSE NULL END AS source,
-         definition, created_at, updated_at
-  FROM _sprocket_functions;
 CREATE VIEW sprocket_triggers AS
   SELECT name, table_name, timing, events_text AS events, level, when_condition,
          function_name AS function, arguments, language, enabled, definition, created_at
@@ -88,6 +82,28 @@ CREATE VIEW sprocket_capabilities AS
          granted_at
   FROM _sprocket_capabilities;
 )sql";
+
+// Created with the tables, and again by the migration that changes its columns.
+constexpr const char* kFunctionsView = R"sql(
+CREATE VIEW sprocket_functions AS
+  SELECT name, kind, language, arguments, returns_text AS returns, volatility,
+         strict, security_policy, max_memory_bytes, max_cpu_time_ms, max_instructions,
+         jit_level, hot_reload,
+         CASE body_kind WHEN 'source' THEN source WHEN 'file' THEN source ELSE NULL END AS source,
+         definition, created_at, updated_at, max_wall_time_ms
+  FROM _sprocket_functions;
+)sql";
+
+// The steps from each older format to the next, in order.
+struct MigrationStep {
+  int to;
+  const char* sql;
+};
+constexpr MigrationStep kMigrations[] = {
+    {2,
+     "ALTER TABLE _sprocket_functions ADD COLUMN max_wall_time_ms INTEGER;"
+     "DROP VIEW IF EXISTS sprocket_functions;"},
+};
 
 constexpr const char* kNow = "strftime('%Y-%m-%d %H:%M:%f', 'now')";
 
@@ -251,6 +267,7 @@ Result<FunctionRecord> ReadFunction(sqlite3_stmt* s) {
   r.updated_at = Text(s, 18);
   d.entry_point = Text(s, 19);
   if (d.entry_point.empty()) d.entry_point = d.name;
+  d.limits.max_wall_time_ms = sqlite3_column_int64(s, 20);
   return r;
 }
 
@@ -321,15 +338,11 @@ Status Catalog::Bootstrap() {
   SPROCKET_ASSIGN_OR_RETURN(bool exists, Exists());
   if (!exists) {
     SPROCKET_RETURN_IF_ERROR(Exec(kSchema));
+    SPROCKET_RETURN_IF_ERROR(Exec(kFunctionsView));
     return Exec("INSERT INTO _sprocket_meta VALUES ('format', '" + std::to_string(kCatalogFormat) +
                 "'), ('version', lower(hex(randomblob(16))))");
   }
-  SPROCKET_ASSIGN_OR_RETURN(
-      ResultSet rs, RunStatement(db_, "SELECT value FROM _sprocket_meta WHERE key = 'format'"));
-  if (rs.rows.empty()) {
-    return Status(StatusCode::kInvalidArgument, "the Sprocket catalog has no format entry");
-  }
-  int64_t format = std::atoll(rs.rows[0][0].ToString().c_str());
+  SPROCKET_ASSIGN_OR_RETURN(int64_t format, Format());
   if (format > kCatalogFormat) {
     return Status(StatusCode::kNotSupported, "the database's Sprocket catalog has format " +
                                                  std::to_string(format) +
@@ -337,6 +350,33 @@ Status Catalog::Bootstrap() {
                                                  std::to_string(kCatalogFormat) + ")");
   }
   return Status::Ok();
+}
+
+Result<int64_t> Catalog::Format() {
+  SPROCKET_ASSIGN_OR_RETURN(
+      ResultSet rs, RunStatement(db_, "SELECT value FROM _sprocket_meta WHERE key = 'format'"));
+  if (rs.rows.empty()) {
+    return Status(StatusCode::kInvalidArgument, "the Sprocket catalog has no format entry");
+  }
+  return static_cast<int64_t>(std::atoll(rs.rows[0][0].ToString().c_str()));
+}
+
+Status Catalog::Migrate() {
+  SPROCKET_ASSIGN_OR_RETURN(int64_t format, Format());
+  if (format >= kCatalogFormat) return Status::Ok();
+  for (const MigrationStep& step : kMigrations) {
+    if (step.to <= format) continue;
+    Status st = Exec(step.sql);
+    if (!st.ok()) {
+      return st.WithContext("migrating the Sprocket catalog to format " + std::to_string(step.to));
+    }
+    format = step.to;
+  }
+  SPROCKET_RETURN_IF_ERROR(Exec("DROP VIEW IF EXISTS sprocket_functions"));
+  SPROCKET_RETURN_IF_ERROR(Exec(kFunctionsView));
+  SPROCKET_RETURN_IF_ERROR(Exec("UPDATE _sprocket_meta SET value = '" +
+                                std::to_string(kCatalogFormat) + "' WHERE key = 'format'"));
+  return BumpVersion();
 }
 
 Result<std::string> Catalog::ReadToken() {
@@ -354,6 +394,12 @@ Status Catalog::BumpVersion() {
 
 Result<std::shared_ptr<const CatalogSnapshot>> Catalog::Load() {
   SPROCKET_ASSIGN_OR_RETURN(std::string token, ReadToken());
+  // A read-only Database may hold a catalog of format 1 (not migrated): no wall-time limits.
+  SPROCKET_ASSIGN_OR_RETURN(ResultSet columns,
+                            RunStatement(db_,
+                                         "SELECT 1 FROM pragma_table_xinfo('_sprocket_functions') "
+                                         "WHERE name = 'max_wall_time_ms'"));
+  const bool wall = !columns.rows.empty();
   std::vector<FunctionRecord> functions;
   {
     SPROCKET_ASSIGN_OR_RETURN(
@@ -362,7 +408,9 @@ Result<std::shared_ptr<const CatalogSnapshot>> Catalog::Load() {
                               "strict, body_kind, source, file_path, source_line, "
                               "security_policy, max_memory_bytes, max_cpu_time_ms, "
                               "max_instructions, jit_level, hot_reload, created_at, "
-                              "updated_at, entry_point FROM _sprocket_functions ORDER BY name"));
+                              "updated_at, entry_point, " +
+                                  std::string(wall ? "max_wall_time_ms" : "NULL") +
+                                  " FROM _sprocket_functions ORDER BY name"));
     int rc;
     while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
       SPROCKET_ASSIGN_OR_RETURN(FunctionRecord r, ReadFunction(s.get()));
@@ -417,9 +465,9 @@ Status Catalog::PutFunction(const FunctionRecord& r) {
           "INSERT INTO _sprocket_functions (name, kind, language, params, returns, arguments, "
           "returns_text, volatility, strict, body_kind, source, file_path, source_line, "
           "security_policy, max_memory_bytes, max_cpu_time_ms, max_instructions, jit_level, "
-          "hot_reload, definition, entry_point, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, "
-          "?5, "
-          "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ") +
+          "hot_reload, definition, entry_point, max_wall_time_ms, created_at, updated_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+          "?18, ?19, ?20, ?21, ?22, ") +
       kNow + ", " + kNow +
       ") ON CONFLICT(name) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
       "language = excluded.language, params = excluded.params, returns = excluded.returns, "
@@ -430,7 +478,8 @@ Status Catalog::PutFunction(const FunctionRecord& r) {
       "security_policy = excluded.security_policy, "
       "max_memory_bytes = excluded.max_memory_bytes, "
       "max_cpu_time_ms = excluded.max_cpu_time_ms, "
-      "max_instructions = excluded.max_instructions, jit_level = excluded.jit_level, "
+      "max_instructions = excluded.max_instructions, "
+      "max_wall_time_ms = excluded.max_wall_time_ms, jit_level = excluded.jit_level, "
       "hot_reload = excluded.hot_reload, definition = excluded.definition, "
       "entry_point = excluded.entry_point, updated_at = excluded.updated_at";
   SPROCKET_ASSIGN_OR_RETURN(StmtPtr s, PrepareOne(db_, sql));
@@ -457,7 +506,8 @@ Status Catalog::PutFunction(const FunctionRecord& r) {
                                  Value(runtime::JitLevelName(d.jit_level)),
                                  Value(d.hot_reload ? 1 : 0),
                                  Value(r.Definition()),
-                                 Value(d.entry_point.empty() ? d.name : d.entry_point)}));
+                                 Value(d.entry_point.empty() ? d.name : d.entry_point),
+                                 OptionalInt(d.limits.max_wall_time_ms)}));
   SPROCKET_RETURN_IF_ERROR(StepDone(db_, s.get()));
   return BumpVersion();
 }

@@ -23,7 +23,10 @@
 
 namespace sprocket::catalog {
 
-inline constexpr int kCatalogFormat = 1;
+// The catalog's format, stored in _sprocket_meta. A database with an older format is
+// migrated when a writable Database opens it (Catalog::Migrate); one with a newer format is
+// refused. Format 2 added _sprocket_functions.max_wall_time_ms.
+inline constexpr int kCatalogFormat = 2;
 
 class Catalog {
  public:
@@ -34,6 +37,12 @@ class Catalog {
   Status Bootstrap();
   // True when the catalog tables exist.
   Result<bool> Exists();
+  // The stored format of an existing catalog.
+  Result<int64_t> Format();
+  // Brings a catalog of an older format to kCatalogFormat, one step at a time (each step
+  // names the format it produces), and bumps the version so that open sessions reload.
+  // Must run in a write transaction; does nothing for a current catalog.
+  Status Migrate();
 
   // The current version token.
   Result<std::string> ReadToken();

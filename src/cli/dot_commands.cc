@@ -204,8 +204,8 @@ Status RunDump(const std::vector<std::string>& args, Shell& shell) {
         Rows(shell,
              "SELECT f.name, f.kind, f.language, f.definition, f.source, f.max_memory_bytes, "
              "f.max_cpu_time_ms, f.max_instructions, f.jit_level, f.security_policy, "
-             "(SELECT body_kind FROM _sprocket_functions i WHERE i.name = f.name) = 'file' "
-             "FROM sprocket_functions f ORDER BY f.name"));
+             "(SELECT body_kind FROM _sprocket_functions i WHERE i.name = f.name) = 'file', "
+             "f.max_wall_time_ms FROM sprocket_functions f ORDER BY f.name"));
   }
   auto dump_functions = [&](bool sql) {
     for (const auto& f : functions) {
@@ -262,6 +262,7 @@ Status RunDump(const std::vector<std::string>& args, Shell& shell) {
       if (!f[5].is_null()) settings.push_back("max_memory_bytes = " + Text(f[5]));
       if (!f[6].is_null()) settings.push_back("max_cpu_time_ms = " + Text(f[6]));
       if (!f[7].is_null()) settings.push_back("max_instructions = " + Text(f[7]));
+      if (!f[11].is_null()) settings.push_back("max_wall_time_ms = " + Text(f[11]));
       if (Text(f[8]) != "balanced") settings.push_back("jit_level = '" + Text(f[8]) + "'");
       if (!settings.empty()) out << alter << " SET " << Join(settings, ", ") << ";\n";
       if (Text(f[9]) != "DEFAULT") out << alter << " SET SECURITY POLICY " << Text(f[9]) << ";\n";

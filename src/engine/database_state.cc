@@ -110,9 +110,15 @@ Status DatabaseState::Initialize() {
     if (!wal.ok()) return wal.status().WithContext("cannot enable WAL on \"" + path_ + "\"");
   }
   SPROCKET_ASSIGN_OR_RETURN(bool exists, catalog.Exists());
-  if (exists) return catalog.Bootstrap();
+  if (exists) {
+    SPROCKET_RETURN_IF_ERROR(catalog.Bootstrap());  // refuses a newer format
+    SPROCKET_ASSIGN_OR_RETURN(int64_t format, catalog.Format());
+    if (format >= catalog::kCatalogFormat) return Status::Ok();
+  }
+  // A new catalog, or an older one migrated (once: Migrate re-reads the format inside the
+  // write transaction, so that two processes opening it at once do not both migrate).
   SPROCKET_RETURN_IF_ERROR(RunStatement(anchor_, "BEGIN IMMEDIATE").status());
-  Status st = catalog.Bootstrap();
+  Status st = exists ? catalog.Migrate() : catalog.Bootstrap();
   if (st.ok()) st = RunStatement(anchor_, "COMMIT").status();
   if (!st.ok()) (void)RunStatement(anchor_, "ROLLBACK");
   return st;

@@ -140,6 +140,7 @@ Status ApplySetting(const sql::Setting& s, catalog::FunctionRecord* r) {
   if (s.name == "max_memory_bytes") return positive(&r->def.limits.max_memory_bytes, 1 << 20);
   if (s.name == "max_cpu_time_ms") return positive(&r->def.limits.max_cpu_time_ms, 1);
   if (s.name == "max_instructions") return positive(&r->def.limits.max_instructions, 0);
+  if (s.name == "max_wall_time_ms") return positive(&r->def.limits.max_wall_time_ms, 1);
   if (s.name == "hot_reload") {
     const bool* v = std::get_if<bool>(&s.value.value);
     if (v == nullptr) return Invalid("setting hot_reload expects true or false");
@@ -160,8 +161,8 @@ Status ApplySetting(const sql::Setting& s, catalog::FunctionRecord* r) {
     return Status::Ok();
   }
   return Invalid("unknown setting \"" + s.name +
-                 "\" (expected max_memory_bytes, max_cpu_time_ms, max_instructions, hot_reload "
-                 "or jit_level)");
+                 "\" (expected max_memory_bytes, max_cpu_time_ms, max_wall_time_ms, "
+                 "max_instructions, hot_reload or jit_level)");
 }
 
 }  // namespace

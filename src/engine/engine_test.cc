@@ -190,6 +190,38 @@ TEST(EngineTest, InterruptedPreparedStatementIsCancelled) {
   EXPECT_EQ(One(*s, "SELECT count(*) FROM log"), Value(0));
 }
 
+// A database made by a build whose catalog had format 1 (test/fixtures/format1.db, made by
+// commit 93ec724's shell): a read-only open reads it as it is; a writable open migrates it
+// to the current format, keeping every function, trigger, setting and row.
+TEST(EngineTest, OlderCatalogFormatIsMigrated) {
+  TempDb tmp;
+  std::filesystem::copy_file(std::string(SPROCKET_SOURCE_DIR) + "/test/fixtures/format1.db",
+                             tmp.path());
+  {
+    Options options;
+    options.read_only = true;
+    auto db = Database::Open(tmp.path(), options);
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    auto s = Connect(**db);
+    EXPECT_EQ(One(*s, "SELECT twice(21)"), Value(42));
+    EXPECT_EQ(One(*s, "SELECT value FROM _sprocket_meta WHERE key = 'format'"), Value("1"));
+  }
+  auto db = Database::Open(tmp.path());
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  auto s = Connect(**db);
+  EXPECT_EQ(One(*s, "SELECT value FROM _sprocket_meta WHERE key = 'format'"), Value("2"));
+  EXPECT_EQ(One(*s,
+                "SELECT max_cpu_time_ms || '/' || coalesce(max_wall_time_ms, 'default') "
+                "FROM sprocket_functions WHERE name = 'twice'"),
+            Value("250/default"));
+  EXPECT_EQ(One(*s, "SELECT twice(21)"), Value(42));
+  ASSERT_TRUE(s->Execute("INSERT INTO orders(amount) VALUES (8)").ok());
+  EXPECT_EQ(One(*s, "SELECT group_concat(note, ',') FROM orders"), Value("n7,n8"));
+  ASSERT_TRUE(s->Execute("ALTER FUNCTION twice SET max_wall_time_ms = 500").ok());
+  EXPECT_EQ(One(*s, "SELECT max_wall_time_ms FROM sprocket_functions WHERE name = 'twice'"),
+            Value(500));
+}
+
 TEST(EngineTest, CatalogIsTransactionalAndShared) {
   TempDb tmp;
   auto db = Database::Open(tmp.path());

@@ -297,7 +297,7 @@ expect_contains "dump: rows" "INSERT INTO \"users\"(\"id\",\"name\",\"score\",\"
 expect_contains "dump: AS FILE source inline" 'LANGUAGE javascript AS $$return x + 1$$;  -- created AS FILE' "$DUMP1"
 expect_contains "dump: grants" "ALTER FUNCTION \"audit\" GRANT CAPABILITY DATABASE_WRITE('log');" "$DUMP1"
 expect_contains "dump: disabled trigger" 'ALTER TABLE "users" DISABLE TRIGGER "users_upper";' "$DUMP1"
-expect_contains "dump: limits" "max_cpu_time_ms = 100, jit_level = 'fast'" "$DUMP1"
+expect_contains "dump: limits" "max_cpu_time_ms = 100, max_wall_time_ms = 2000, jit_level = 'fast'" "$DUMP1"
 rm -f "$TMP/inc.js"  # the restored database must not need the file
 STDIN="$DUMP1"
 run "$TMP/dump2.db"

@@ -10,7 +10,7 @@ CREATE VIEW v AS SELECT name FROM users;
 CREATE TRIGGER native_log AFTER DELETE ON users BEGIN INSERT INTO log VALUES ('deleted ' || OLD.name); END;
 CREATE FUNCTION audit() RETURNS TRIGGER LANGUAGE js AS $$ ctx.db.insert('log', {msg: 'ins ' + ctx.NEW.name}) $$;
 ALTER FUNCTION audit GRANT CAPABILITY DATABASE_WRITE('log');
-ALTER FUNCTION audit SET max_memory_bytes = 33554432, max_cpu_time_ms = 100, jit_level = 'fast';
+ALTER FUNCTION audit SET max_memory_bytes = 33554432, max_cpu_time_ms = 100, max_wall_time_ms = 2000, jit_level = 'fast';
 ALTER FUNCTION dbl SET SECURITY POLICY MINIMAL;
 CREATE TRIGGER users_audit AFTER INSERT ON users EXECUTE FUNCTION audit();
 CREATE TRIGGER users_upper BEFORE INSERT ON users LANGUAGE js AS $$ NEW.name = NEW.name.toUpperCase() $$;
