@@ -199,13 +199,19 @@ Status RunDump(const std::vector<std::string>& args, Shell& shell) {
 
   std::vector<std::vector<Value>> functions;
   if (everything) {
+    // A catalog of format 1 (opened read-only, not migrated) has no max_wall_time_ms.
+    SPROCKET_ASSIGN_OR_RETURN(auto has_wall,
+                              Rows(shell,
+                                   "SELECT 1 FROM pragma_table_xinfo('sprocket_functions') "
+                                   "WHERE name = 'max_wall_time_ms'"));
     SPROCKET_ASSIGN_OR_RETURN(
         functions,
-        Rows(shell,
-             "SELECT f.name, f.kind, f.language, f.definition, f.source, f.max_memory_bytes, "
-             "f.max_cpu_time_ms, f.max_instructions, f.jit_level, f.security_policy, "
-             "(SELECT body_kind FROM _sprocket_functions i WHERE i.name = f.name) = 'file', "
-             "f.max_wall_time_ms FROM sprocket_functions f ORDER BY f.name"));
+        Rows(shell, std::string("SELECT f.name, f.kind, f.language, f.definition, f.source, "
+                                "f.max_memory_bytes, f.max_cpu_time_ms, f.max_instructions, "
+                                "f.jit_level, f.security_policy, (SELECT body_kind FROM "
+                                "_sprocket_functions i WHERE i.name = f.name) = 'file', ") +
+                        (has_wall.empty() ? "NULL" : "f.max_wall_time_ms") +
+                        " FROM sprocket_functions f ORDER BY f.name"));
   }
   auto dump_functions = [&](bool sql) {
     for (const auto& f : functions) {

@@ -14,7 +14,8 @@ struct ThreadStack {
 };
 
 const ThreadStack& CurrentThreadStack() {
-  thread_local ThreadStack stack = [] {
+  // initial-exec: checked on every guest call, also from inside the JavaScript plugin.
+  __attribute__((tls_model("initial-exec"))) thread_local ThreadStack stack = [] {
     ThreadStack s;
     pthread_attr_t attr;
     if (pthread_getattr_np(pthread_self(), &attr) == 0) {

@@ -118,7 +118,10 @@ Status DatabaseState::Initialize() {
   // A new catalog, or an older one migrated (once: Migrate re-reads the format inside the
   // write transaction, so that two processes opening it at once do not both migrate).
   SPROCKET_RETURN_IF_ERROR(RunStatement(anchor_, "BEGIN IMMEDIATE").status());
-  Status st = exists ? catalog.Migrate() : catalog.Bootstrap();
+  // (Bootstrap creates the catalog, or — made meanwhile by another process, perhaps an
+  // older build — checks it; Migrate then brings it to this build's format.)
+  Status st = catalog.Bootstrap();
+  if (st.ok()) st = catalog.Migrate();
   if (st.ok()) st = RunStatement(anchor_, "COMMIT").status();
   if (!st.ok()) (void)RunStatement(anchor_, "ROLLBACK");
   return st;

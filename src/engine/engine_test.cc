@@ -222,6 +222,47 @@ TEST(EngineTest, OlderCatalogFormatIsMigrated) {
             Value(500));
 }
 
+// A prepared change that runs whole (through the trigger engine) and fails returns none of
+// the rows it collected before failing; stepped again, it runs again.
+TEST(EngineTest, FailedPreparedChangeRunsAgain) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  auto s = Connect(**db);
+  ASSERT_TRUE(s->Execute(R"(
+      CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER);
+      CREATE TABLE gate(open INTEGER);
+      INSERT INTO gate VALUES (0);
+      CREATE FUNCTION guard() RETURNS TRIGGER LANGUAGE js AS $$
+        function guard(ctx) {
+          if (!ctx.db.query('SELECT open FROM gate')[0].open) throw new Error('closed');
+        }
+      $$;
+      ALTER FUNCTION guard GRANT CAPABILITY DATABASE_READ('gate');
+      CREATE TRIGGER t_guard AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION guard();
+  )")
+                  .ok());
+  auto st = s->Prepare("INSERT INTO t(v) VALUES (1), (2) RETURNING id");
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto row = (*st)->Step();
+    ASSERT_FALSE(row.ok()) << "attempt " << attempt << " returned a row";
+    EXPECT_NE(row.status().message().find("closed"), std::string::npos);
+  }
+  EXPECT_EQ(One(*s, "SELECT count(*) FROM t"), Value(0));
+  ASSERT_TRUE(s->Execute("UPDATE gate SET open = 1").ok());
+  std::vector<Value> ids;
+  for (;;) {
+    auto row = (*st)->Step();
+    ASSERT_TRUE(row.ok()) << row.status().message();
+    if (!*row) break;
+    ids.push_back((*st)->column(0));
+  }
+  EXPECT_EQ(ids, (std::vector<Value>{Value(1), Value(2)}));
+  EXPECT_EQ((*st)->rows_affected(), 2);
+  ASSERT_TRUE((*st)->Reset().ok());
+  EXPECT_EQ((*st)->rows_affected(), 2);  // still readable after Reset
+}
+
 TEST(EngineTest, CatalogIsTransactionalAndShared) {
   TempDb tmp;
   auto db = Database::Open(tmp.path());

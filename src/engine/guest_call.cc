@@ -68,6 +68,7 @@ void StatsObserver::OnCall(FunctionEntry& entry, const GuestCallRecord& record) 
 Result<runtime::Instance*> CheckoutInstance(SessionImpl& session, FunctionSlot& slot,
                                             bool* checked_out, bool* warm) {
   FunctionEntry& entry = *slot.entry;
+  if (entry.instance != nullptr) return entry.instance.get();  // this statement's (compiled)
   SPROCKET_RETURN_IF_ERROR(session.EnsureCompiled(entry));
   if (entry.instance == nullptr) {
     if (checked_out != nullptr) *checked_out = true;

@@ -119,9 +119,8 @@ SessionImpl::GuestScope::GuestScope(SessionImpl& s, FunctionSlot* slot,
                                     const runtime::CallContext* context)
     : s_(s), index_(s.calls_.size()) {
   s_.frames_.push_back(slot);
-  // The function's CPU limit, or its language's default (runtime/defaults.h).
-  const int64_t ms = runtime::EffectiveLimits(context->function()).max_cpu_time_ms;
-  s_.calls_.push_back(GuestCall{context, ms * 1000000});
+  // The CPU limit is looked up when the progress handler first needs it.
+  s_.calls_.push_back(GuestCall{context});
   ++s_.guest_depth_;
 }
 
@@ -149,6 +148,9 @@ int SessionImpl::Progress(void* self) {
     if (now < 0) now = ThreadCpuNanos();
     if (call.cpu_start_ns < 0) {
       call.cpu_start_ns = now;
+      // The function's CPU limit, or its language's default (runtime/defaults.h).
+      call.cpu_limit_ns =
+          runtime::EffectiveLimits(call.context->function()).max_cpu_time_ms * 1000000;
     } else if (now - call.cpu_start_ns > call.cpu_limit_ns) {
       call.over_limit = true;
       return 1;

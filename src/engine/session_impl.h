@@ -183,7 +183,7 @@ class SessionImpl {
   // A guest call in progress, as the progress handler sees it.
   struct GuestCall {
     const runtime::CallContext* context = nullptr;
-    int64_t cpu_limit_ns = 0;
+    int64_t cpu_limit_ns = 0;   // set with cpu_start_ns
     int64_t cpu_start_ns = -1;  // the thread's CPU time when first seen, -1 before
     bool over_limit = false;
     // A BEFORE ROW batch the call is running: its final rows are written before the

@@ -29,8 +29,15 @@ Status StatementRunner::Start(const sql::ParsedStatement& statement,
   session_.notices_.clear();
   session_.cancel_.Reset();  // a request made before the statement started is not for it
   Status st = Begin(statement, params, prepared);
+  if (!st.ok()) {
+    // Nothing of a failed run is served (the rows a RETURNING collected before the failure
+    // were rolled back), and a prepared statement stepped again runs again.
+    result_.rows.clear();
+    materialized_ = false;
+    return Finish(std::move(st));
+  }
   // A statement that ran whole is over; its rows are served from memory.
-  if (!st.ok() || materialized_) return Finish(std::move(st));
+  if (materialized_) return Finish(Status::Ok());
   return Status::Ok();
 }
 

@@ -50,10 +50,12 @@ class StatementRunner {
   Status RunToEnd(const sql::ParsedStatement& statement, const std::vector<Value>& params,
                   ResultSet* out);
 
-  // Forgets a finished run's rows (Finish first when one is in progress).
+  // Forgets a finished run's rows (Finish first when one is in progress); its counts and
+  // notices stay readable until the next run starts.
   void Clear() {
     if (!running_) {
-      result_ = ResultSet();
+      result_.rows.clear();
+      result_.columns.clear();
       materialized_ = false;
       next_row_ = 0;
     }

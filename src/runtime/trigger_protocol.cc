@@ -61,7 +61,8 @@ void ReportResult(RowReport& report, size_t row, const RowData* new_row,
   if (new_row == nullptr) return;
   const std::vector<Value>& before = new_row->values;
   const std::vector<Value>& after = result.row.values;
-  for (size_t c = 0; c < before.size() && c < after.size(); ++c) {
+  if (after.size() != before.size()) return;  // not a row of this table: NEW is kept
+  for (size_t c = 0; c < before.size(); ++c) {
     if (!(after[c] == before[c])) report.Set(row, c, after[c]);  // 1 and 1.0 differ
   }
 }

@@ -110,7 +110,7 @@ class RowReport {
 
 // Reports `result`, the decision of the call for `row` whose NEW was `new_row` (null for
 // DELETE), as a backend that hands back whole rows does: skipped, or the columns whose
-// values differ.
+// values differ (nothing for a row of another width: NEW is kept).
 void ReportResult(RowReport& report, size_t row, const RowData* new_row,
                   const TriggerResult& result);
 

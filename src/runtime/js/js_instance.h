@@ -153,6 +153,7 @@ class JsInstance : public Instance {
   struct TriggerShape {
     std::shared_ptr<const std::vector<std::string>> columns;  // keeps the layout's key alive
     size_t ncols = 0;
+    int active = 0;  // calls using it now (a nested call may need a new layout): not evicted
     // (base, op, when, level, depth, new_table, old_table, new_name, old_name, NEW values,
     //  OLD values) → ctx (a value array is null when the row is absent)
     v8::Global<v8::Function> make_ctx;

@@ -15,6 +15,23 @@
 
 namespace sprocket::runtime::js {
 
+namespace {
+
+// Marks a trigger shape in use for the duration of a call (see TriggerShape::active).
+template <typename Shape>
+class ShapeInUse {
+ public:
+  explicit ShapeInUse(Shape* shape) : shape_(shape) { ++shape_->active; }
+  ~ShapeInUse() { --shape_->active; }
+  ShapeInUse(const ShapeInUse&) = delete;
+  ShapeInUse& operator=(const ShapeInUse&) = delete;
+
+ private:
+  Shape* shape_;
+};
+
+}  // namespace
+
 Status JsInstance::CaptureRealm(v8::Local<v8::Context> context) {
   v8::TryCatch try_catch(isolate_);
   v8::Local<v8::Object> global = context->Global();
@@ -65,9 +82,14 @@ Result<JsInstance::TriggerShape*> JsInstance::ShapeFor(
     v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate_, std::move(store));
     progress_array_.Reset(isolate_, v8::Uint32Array::New(buffer, 0, 2));
   }
-  // A table's layout is shared by its rows; a few layouts per instance are kept.
+  // A table's layout is shared by its rows; a few layouts per instance are kept (the
+  // oldest not in use by a call on the stack goes first).
   constexpr size_t kMaxShapes = 16;
-  if (shapes_.size() >= kMaxShapes) shapes_.erase(shapes_.begin());
+  if (shapes_.size() >= kMaxShapes) {
+    auto unused = std::find_if(shapes_.begin(), shapes_.end(),
+                               [](const auto& shape) { return shape->active == 0; });
+    if (unused != shapes_.end()) shapes_.erase(unused);
+  }
   auto shape = std::make_unique<TriggerShape>();
   shape->columns = columns;
   shape->ncols = columns != nullptr ? columns->size() : 0;
@@ -216,6 +238,7 @@ Result<TriggerResult> JsInstance::CallTrigger(CallContext& call, const TriggerDa
     columns = trigger.old_table->front().columns;
   }
   SPROCKET_ASSIGN_OR_RETURN(TriggerShape * shape, ShapeFor(context, columns));
+  ShapeInUse in_use(shape);
   SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Object> base, BaseFor(context, trigger));
 
   v8::Local<v8::Value> args[11];
@@ -318,6 +341,7 @@ Status JsInstance::CallTriggerBatch(CallContext& call, const TriggerData& trigge
   v8::Local<v8::Context> context = scope.context();
   v8::Isolate* isolate = isolate_;
   SPROCKET_ASSIGN_OR_RETURN(TriggerShape * shape, ShapeFor(context, first->columns));
+  ShapeInUse in_use(shape);
   SPROCKET_ASSIGN_OR_RETURN(v8::Local<v8::Object> base, BaseFor(context, trigger));
   const bool after = batch.report == nullptr;
 

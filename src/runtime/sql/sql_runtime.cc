@@ -15,15 +15,15 @@ class SqlInstance : public Instance {
   explicit SqlInstance(std::vector<std::string> statements) : statements_(std::move(statements)) {}
 
   Result<Value> Call(CallContext& context, std::span<const Value> args) override {
-    SPROCKET_ASSIGN_OR_RETURN(ResultSet last, Run(context, args));
+    SPROCKET_RETURN_IF_ERROR(Run(context, args));
     if (context.function().kind == FunctionKind::kProcedure) return Value();
-    if (last.rows.empty() || last.rows[0].empty()) return Value();
-    return std::move(last.rows[0][0]);
+    if (last_.rows.empty() || last_.rows[0].empty()) return Value();
+    return std::move(last_.rows[0][0]);
   }
 
   Result<Rows> CallTable(CallContext& context, std::span<const Value> args) override {
-    SPROCKET_ASSIGN_OR_RETURN(ResultSet last, Run(context, args));
-    return std::move(last.rows);
+    SPROCKET_RETURN_IF_ERROR(Run(context, args));
+    return std::move(last_.rows);
   }
 
   // A SQL trigger body runs its statements with NEW.col, OLD.col and TG_* bound; it cannot
@@ -68,8 +68,8 @@ class SqlInstance : public Instance {
   }
 
  private:
-  // Runs every statement; returns the last one's rows.
-  Result<ResultSet> Run(CallContext& context, std::span<const Value> args) {
+  // Runs every statement; the last one's rows are left in last_.
+  Status Run(CallContext& context, std::span<const Value> args) {
     const FunctionDef& def = context.function();
     if (def.kind == FunctionKind::kTrigger) {
       return Status(StatusCode::kNotSupported, "sql function \"" + def.name +
@@ -83,16 +83,23 @@ class SqlInstance : public Instance {
       }
       resolved_ = true;
     }
-    ResultSet last;
+    // Local: a call of this function made while a statement runs (recursion) must not
+    // change the values bound to it.
     std::vector<Value> params;
     for (size_t i = 0; i < statements_.size(); ++i) {
       // Each statement is given the arguments up to the highest ?n it mentions.
       size_t n = std::min(args.size(), arities_[i]);
       params.assign(args.begin(), args.begin() + n);
-      SPROCKET_ASSIGN_OR_RETURN(last, context.host().Query(statements_[i], params));
+      Result<ResultSet> rows = context.host().Query(statements_[i], params);
+      if (!rows.ok()) return rows.status();
+      last_ = std::move(*rows);
     }
-    return last;
+    return Status::Ok();
   }
+
+  // The last statement's rows of the latest call (its result is moved out at once; a
+  // recursive call's rows are replaced by the outer call's before it reads them).
+  ResultSet last_;
 
   std::vector<std::string> statements_;
   std::vector<size_t> arities_;  // highest ?n of each statement, once resolved

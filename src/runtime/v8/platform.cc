@@ -9,7 +9,10 @@ namespace sprocket::runtime::v8layer {
 
 namespace {
 
-thread_local bool t_clock_denied = false;
+// initial-exec: read on every call, and this code runs inside the plugin, where the default
+// TLS model would call __tls_get_addr each time (a few bytes of static TLS are reserved for
+// such modules).
+__attribute__((tls_model("initial-exec"))) thread_local bool t_clock_denied = false;
 
 // V8's default platform, with its wall clock hidden from calls that may not read it:
 // whatever V8 reads the time through (Date, Intl formatters without a date) sees the

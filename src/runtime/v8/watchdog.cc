@@ -79,7 +79,8 @@ void Watchdog::Run() {
 }
 
 clockid_t CurrentThreadClock() {
-  thread_local clockid_t clock = [] {
+  // initial-exec: see platform.cc.
+  __attribute__((tls_model("initial-exec"))) thread_local clockid_t clock = [] {
     clockid_t c = CLOCK_THREAD_CPUTIME_ID;
     if (pthread_getcpuclockid(pthread_self(), &c) != 0) c = CLOCK_THREAD_CPUTIME_ID;
     return c;

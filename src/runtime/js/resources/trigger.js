@@ -1,7 +1,11 @@
 // The trigger context helpers of the JavaScript backend (js_trigger.cc; docs/design.md §4
 // ctx). Embedded at build time and evaluated in an instance's context at its first trigger
-// call, with what it uses of the realm captured before the function's own script ran: the
-// function may change the globals, never the helpers.
+// call, with the built-ins it depends on for code generation and the BEFORE ROW rules
+// (Function, JSON.stringify, Promise, Array.isArray, the sprocket object) captured before
+// the function's own script ran. A function that rewrites other built-ins of its own realm
+// (Array.prototype.push, the array iterator) can garble only the report of its own rows —
+// which it decides anyway — never generate code or reach past its batch (the engine checks
+// every entry it reads back).
 //
 // The script's value is setup(sprocket, Function, JSON.stringify, Promise, Array.isArray)
 // → forShape, called with those values as the context had them before the function's
