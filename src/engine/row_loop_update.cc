@@ -105,7 +105,7 @@ Status RowLoop::Update() {
   // they are evaluated row by row, just before the row is written.
   bool per_row = false;
   for (const auto& [index, expression] : assigned) {
-    auto tokens = sql::Tokenize(expression);
+    auto tokens = sql::Tokenize(expression, {}, sql::Dialect::kSqlite);
     if (!tokens.ok()) continue;
     for (const sql::Token& token : *tokens) per_row |= token.Is("SELECT");
   }

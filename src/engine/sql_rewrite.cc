@@ -8,7 +8,7 @@
 namespace sprocket {
 
 std::string NumberParameters(std::string_view sql) {
-  auto tokens = sql::Tokenize(sql);
+  auto tokens = sql::Tokenize(sql, {}, sql::Dialect::kSqlite);
   if (!tokens.ok()) return std::string(sql);
   std::string out;
   size_t copied = 0;
@@ -37,7 +37,7 @@ std::string RewriteReferences(
     const std::string& text,
     const std::function<std::optional<std::string>(const sql::Token& qualifier,
                                                    const std::string& column)>& replace) {
-  auto tokens = sql::Tokenize(text);
+  auto tokens = sql::Tokenize(text, {}, sql::Dialect::kSqlite);
   if (!tokens.ok()) return text;
   const std::vector<sql::Token>& t = *tokens;
   std::string out;
@@ -63,7 +63,7 @@ std::string RewriteReferences(
 }
 
 bool CallsFunction(const std::string& expression) {
-  auto tokens = sql::Tokenize(expression);
+  auto tokens = sql::Tokenize(expression, {}, sql::Dialect::kSqlite);
   if (!tokens.ok()) return true;
   const auto& t = *tokens;
   for (size_t i = 0; i + 1 < t.size(); ++i) {

@@ -52,7 +52,8 @@ struct Range {
 // the kEnd token, again and again.
 class TokenStream {
  public:
-  explicit TokenStream(std::string_view sql) : sql_(sql), lexer_(sql, Position{}) {}
+  explicit TokenStream(std::string_view sql)
+      : sql_(sql), lexer_(sql, Position{}, Dialect::kSqlite) {}
 
   // The token at `index`, or the end token when the statement is shorter.
   const Token& At(size_t index);

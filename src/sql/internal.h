@@ -28,7 +28,7 @@ Status SyntaxErrorAt(Position position, std::string_view message);
 // Not thread-safe; borrows `source`, which must outlive the lexer and its tokens.
 class Lexer {
  public:
-  Lexer(std::string_view source, Position start);
+  Lexer(std::string_view source, Position start, Dialect dialect = Dialect::kSprocket);
 
   // The next token, skipping whitespace and comments; kEnd (again and again) at the end.
   // An unterminated quote, dollar quote or block comment is a kSyntaxError at its start.
@@ -45,7 +45,12 @@ class Lexer {
   Token LexNumber(size_t begin, Position position);
   Token LexPunct(size_t begin, Position position);
 
+  // SQLite's variables: $name, @name, :name, #name (identifier characters, then TCL's
+  // "::" and "(…)" suffixes), as SQLite's tokenizer reads them.
+  Token LexSqliteVariable(size_t begin, Position position);
+
   std::string_view source_;
+  Dialect dialect_;
   size_t index_ = 0;  // of the next unread byte
   Position pos_;      // the position of source_[index_]
 };

@@ -86,8 +86,8 @@ Position Advance(Position start, std::string_view text, size_t offset) {
   return start;
 }
 
-Result<std::vector<Token>> Tokenize(std::string_view source, Position start) {
-  internal::Lexer lexer(source, start);
+Result<std::vector<Token>> Tokenize(std::string_view source, Position start, Dialect dialect) {
+  internal::Lexer lexer(source, start, dialect);
   std::vector<Token> tokens;
   while (true) {
     SPROCKET_ASSIGN_OR_RETURN(Token token, lexer.Next());
@@ -105,7 +105,14 @@ Status SyntaxErrorAt(Position position, std::string_view message) {
   return Status(StatusCode::kSyntaxError, std::move(text));
 }
 
-Lexer::Lexer(std::string_view source, Position start) : source_(source), pos_(start) {}
+Lexer::Lexer(std::string_view source, Position start, Dialect dialect)
+    : source_(source), dialect_(dialect), pos_(start) {
+  // SQLite reads a statement up to its first NUL byte.
+  if (dialect_ == Dialect::kSqlite) {
+    size_t nul = source_.find('\0');
+    if (nul != std::string_view::npos) source_ = source_.substr(0, nul);
+  }
+}
 
 void Lexer::Bump(size_t n) {
   AdvanceOver(&pos_, source_.substr(index_, n));
@@ -146,6 +153,9 @@ Result<Token> Lexer::Next() {
 
   const char c = source_[begin];
   const char next = At(begin + 1);
+  if (dialect_ == Dialect::kSqlite && (c == '$' || c == '@' || c == ':' || c == '#')) {
+    return LexSqliteVariable(begin, position);
+  }
   switch (c) {
     case '\'':
       return LexQuoted(begin, position, TokenKind::kString, '\'', true, "string");
@@ -203,6 +213,38 @@ Result<Token> Lexer::LexQuoted(size_t begin, Position position, TokenKind kind, 
     }
     return Make(kind, begin, position, found + 1);
   }
+}
+
+// SQLite's tokenizer (tokenize.c, CC_DOLLAR and CC_VARALPHA): the sigil, identifier
+// characters ('$' and bytes >= 0x80 included), "::" pairs, and a "(…)" suffix that runs to
+// the next ')' or white space. Without identifier characters it is not a variable: the
+// sigil is punctuation, and SQLite fails to prepare the statement.
+Token Lexer::LexSqliteVariable(size_t begin, Position position) {
+  auto ident = [](char ch) {
+    unsigned char u = static_cast<unsigned char>(ch);
+    return u >= 0x80 || IsIdentChar(ch);
+  };
+  size_t i = begin + 1;
+  int n = 0;
+  while (i < source_.size()) {
+    char ch = source_[i];
+    if (ident(ch)) {
+      ++n;
+      ++i;
+    } else if (ch == '(' && n > 0) {
+      do {
+        ++i;
+      } while (i < source_.size() && !IsSpace(source_[i]) && source_[i] != ')');
+      if (i < source_.size() && source_[i] == ')') ++i;
+      break;
+    } else if (ch == ':' && At(i + 1) == ':') {
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  if (n == 0) return LexPunct(begin, position);
+  return Make(TokenKind::kParameter, begin, position, i);
 }
 
 // $$…$$, $tag$…$tag$, or the parameters $name and $NNN.

@@ -40,11 +40,20 @@ struct Token {
   }
 };
 
+// Which SQL the text is. kSprocket: scripts and Sprocket's statements, with PostgreSQL's
+// dollar quotes ($$…$$, $tag$…$tag$) for function bodies. kSqlite: a statement SQLite
+// itself will run, read exactly as SQLite's tokenizer reads it — `$q$` is a variable, not
+// a quote, and text ends at a NUL byte — for code that cuts such a statement into pieces
+// (the trigger engine's row loop): a piece must be what SQLite authorised, never text
+// SQLite saw as a comment.
+enum class Dialect { kSprocket, kSqlite };
+
 // Splits `source` into tokens, skipping whitespace and comments; the last token is kEnd.
 // `start` is the position of source[0] within its script, so that positions in tokens
 // and errors are script-relative. Fails with kSyntaxError on unterminated quotes,
 // dollar strings or block comments, naming line and column.
-Result<std::vector<Token>> Tokenize(std::string_view source, Position start = {});
+Result<std::vector<Token>> Tokenize(std::string_view source, Position start = {},
+                                    Dialect dialect = Dialect::kSprocket);
 
 // The position `offset` bytes after `start` in `text` (which begins at `start`).
 Position Advance(Position start, std::string_view text, size_t offset);

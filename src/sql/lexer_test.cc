@@ -253,5 +253,33 @@ TEST(AdvanceTest, CountsLinesAndBytes) {
   EXPECT_EQ(p.offset, 12u);
 }
 
+// The SQLite dialect reads a statement exactly as SQLite's tokenizer does: the pieces the
+// trigger engine cuts from it must be what SQLite authorised (test/sandbox/js/second_lexer_*).
+TEST(LexerTest, SqliteDialectReadsVariablesAndNulAsSqliteDoes) {
+  auto texts = [](std::string_view sql, Dialect dialect) {
+    std::vector<std::string> out;
+    auto tokens = Tokenize(sql, {}, dialect);
+    if (!tokens.ok()) return std::vector<std::string>{"error: " + tokens.status().message()};
+    for (const Token& t : *tokens) {
+      if (t.kind != TokenKind::kEnd) out.emplace_back(t.text);
+    }
+    return out;
+  };
+  // $q$ is a variable and /* … */ a comment for SQLite; a dollar quote for Sprocket scripts.
+  EXPECT_EQ(texts("SELECT $q$/*$q$ RETURNING x --*/", Dialect::kSqlite),
+            (std::vector<std::string>{"SELECT", "$q$"}));
+  EXPECT_EQ(texts("SELECT $q$/*$q$ RETURNING x --*/", Dialect::kSprocket),
+            (std::vector<std::string>{"SELECT", "$q$/*$q$", "RETURNING", "x"}));
+  // SQLite stops at a NUL byte.
+  EXPECT_EQ(texts(std::string_view("SELECT 1\0 RETURNING x", 21), Dialect::kSqlite),
+            (std::vector<std::string>{"SELECT", "1"}));
+  // TCL variables: "(…)" runs to the next ')', "::" pairs belong to the name.
+  EXPECT_EQ(texts("SELECT $x(/*) --*/", Dialect::kSqlite),
+            (std::vector<std::string>{"SELECT", "$x(/*)"}));
+  EXPECT_EQ(
+      texts("SELECT $a::b, @c, :d, #e, $", Dialect::kSqlite),
+      (std::vector<std::string>{"SELECT", "$a::b", ",", "@c", ",", ":d", ",", "#e", ",", "$"}));
+}
+
 }  // namespace
 }  // namespace sprocket::sql

@@ -74,6 +74,8 @@
       }
       get session() { return sp.session; }
     }
+    // ctx.constructor is Object's, not this class: no engine code is reachable through a ctx.
+    delete Ctx.prototype.constructor;
 
     // One call's ctx (b: the trigger's name, table, argv and services; ntn/otn: the
     // REFERENCING names of the transition tables, also set on ctx).
