@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/value_size.h"
 #include "runtime/js/js_convert.h"
 #include "runtime/js/js_instance.h"
 #include "runtime/js/js_resources.h"
@@ -240,14 +241,27 @@ void DbInsertRows(const Info& info) {
     columns.push_back(ToUtf8(isolate, key));
     key_values.push_back(key);
   }
+  // The values are copied out of the isolate: bounded (JsInstance::CopyBudget), and the
+  // copy stops when the call must (CPU limit, cancel) — never sized by the rows' count.
+  JsInstance* self = Self(info);
+  const size_t budget = self->CopyBudget();
+  size_t bytes = 0;
   std::vector<Value> values;
-  values.reserve(objects.size() * columns.size());
+  values.reserve(std::min<size_t>(objects.size() * columns.size(), 4096));
   for (v8::Local<v8::Object> object : objects) {
     for (size_t c = 0; c < columns.size(); ++c) {
+      if ((values.size() & 1023) == 0 && self->ShouldStop()) return;
       v8::Local<v8::Value> v;
       if (!object->Get(context, key_values[c]).ToLocal(&v)) return;
       auto value = FromJs(context, v, SqlType::kAny);
       if (Fail(info, value.status().WithContext("column " + columns[c]))) return;
+      bytes += ValueBytes(*value);
+      if (bytes > budget) {
+        Fail(info, Status(StatusCode::kResourceExhausted,
+                          "insert into \"" + table + "\": the rows are larger than " +
+                              std::to_string(budget >> 20) + " MiB"));
+        return;
+      }
       values.push_back(std::move(*value));
     }
   }

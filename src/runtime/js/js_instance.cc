@@ -439,9 +439,11 @@ Result<Rows> JsInstance::CallTable(CallContext& call, std::span<const Value> arg
     keys.push_back(StringOrEmpty(isolate_, c.name));
   }
   Rows rows;
-  rows.reserve(array->Length());
+  // Not reserve(array->Length()): a length the function set (2**32 - 1 on an empty array)
+  // is no measure of what it returns.
+  rows.reserve(std::min<size_t>(array->Length(), 1024));
   // The rows are copied out of the isolate: bound them like a query result.
-  const size_t budget = std::max<size_t>(static_cast<size_t>(limits().max_memory_bytes), 64 << 20);
+  const size_t budget = CopyBudget();
   size_t bytes = 0;
   v8::TryCatch try_catch(isolate_);
   for (uint32_t i = 0; i < array->Length(); ++i) {

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <v8.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "runtime/runtime.h"
@@ -86,6 +87,12 @@ class JsInstance : public Instance {
   const FunctionDef& def() const { return shared_->def; }
   // The function's limits, every 0 replaced by the language's default.
   Limits limits() const { return shared_->environment->EffectiveLimits(shared_->def); }
+  // How many bytes of values the host copies out of the isolate for one request (a table
+  // function's rows, db.insert's rows): what a guest hands the host is bounded like its
+  // heap, never sized by a length it chose.
+  size_t CopyBudget() const {
+    return std::max<size_t>(static_cast<size_t>(limits().max_memory_bytes), size_t{64} << 20);
+  }
   // True once the call in progress has exhausted its memory or been stopped by the
   // watchdog: native loops (building query results) check it, since V8 only acts on a
   // termination when JavaScript runs again.
