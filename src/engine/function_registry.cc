@@ -122,7 +122,7 @@ Status SessionImpl::ApplySnapshot(std::shared_ptr<const catalog::CatalogSnapshot
   // changes, drop them all before any slot goes, and register them again below.
   bool tables_changed = table_functions != table_modules_;
   if (tables_changed) {
-    int rc = DropTableFunctionsExcept(db_, {});
+    int rc = DropTableFunctions(db_, table_modules_);
     if (rc != SQLITE_OK) return SqliteError(db_, rc);
     table_modules_.clear();
   }

@@ -1,5 +1,6 @@
 #include "engine/table_function.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "common/strings.h"
@@ -223,13 +224,27 @@ int RegisterTableFunction(sqlite3* db, FunctionSlot* slot) {
   return sqlite3_create_module_v2(db, slot->name.c_str(), &kModule, slot, nullptr);
 }
 
-int DropTableFunctionsExcept(sqlite3* db, const std::vector<std::string>& keep) {
-  std::vector<const char*> names;
-  names.push_back("sprocket_audit");
-  names.push_back("sprocket_function_stats");
-  for (const std::string& k : keep) names.push_back(k.c_str());
-  names.push_back(nullptr);
-  return sqlite3_drop_modules(db, names.data());
+int DropTableFunctions(sqlite3* db, const std::vector<std::string>& names) {
+  if (names.empty()) return SQLITE_OK;
+  // sqlite3_drop_modules drops every module it is not told to keep: keep all but `names`
+  // (SQLite's own — fts5, rtree, json_each, … — and Sprocket's virtual tables included).
+  sqlite3_stmt* list = nullptr;
+  int rc = sqlite3_prepare_v2(db, "SELECT name FROM pragma_module_list", -1, &list, nullptr);
+  if (rc != SQLITE_OK) return rc;
+  std::vector<std::string> keep;
+  while ((rc = sqlite3_step(list)) == SQLITE_ROW) {
+    const char* name = reinterpret_cast<const char*>(sqlite3_column_text(list, 0));
+    if (name == nullptr) continue;
+    bool dropped = std::any_of(names.begin(), names.end(),
+                               [&](const std::string& n) { return EqualsIgnoreCase(n, name); });
+    if (!dropped) keep.emplace_back(name);
+  }
+  sqlite3_finalize(list);
+  if (rc != SQLITE_DONE) return rc;
+  std::vector<const char*> pointers;
+  for (const std::string& k : keep) pointers.push_back(k.c_str());
+  pointers.push_back(nullptr);
+  return sqlite3_drop_modules(db, pointers.data());
 }
 
 }  // namespace sprocket

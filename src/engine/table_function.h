@@ -18,8 +18,9 @@ struct FunctionSlot;
 // Registers the module for `slot` (a table function).
 int RegisterTableFunction(sqlite3* db, FunctionSlot* slot);
 
-// Removes every module but `keep` (and the built-in Sprocket modules).
-int DropTableFunctionsExcept(sqlite3* db, const std::vector<std::string>& keep);
+// Removes the table functions `names` (modules registered by RegisterTableFunction), and
+// no other module of the connection.
+int DropTableFunctions(sqlite3* db, const std::vector<std::string>& names);
 
 }  // namespace sprocket
 
