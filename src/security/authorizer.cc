@@ -173,6 +173,17 @@ AuthDecision AuthorizeUser(const AuthRequest& r) {
 AuthDecision AuthorizeGuest(std::string_view function, const CapabilitySet& caps,
                             const AuthRequest& r) {
   const std::string who = FunctionName(function);
+  // Grants name tables of the main database: a same-named table of the temp schema or of
+  // an attached database is another table, never opened by them.
+  const bool table_access = r.action == SQLITE_READ || r.action == SQLITE_INSERT ||
+                            r.action == SQLITE_UPDATE || r.action == SQLITE_DELETE;
+  if (table_access && r.database != nullptr && !EqualsIgnoreCase(r.database, "main")) {
+    const bool read = r.action == SQLITE_READ;
+    return Deny(
+        who + " cannot " + (read ? "read " : "write ") + QuoteIdentifier(r.database) + "." +
+            QuoteIdentifier(Str(r.arg1)) + ": grants cover tables of the main database only",
+        read ? "DATABASE_READ" : "DATABASE_WRITE", std::string(r.database) + "." + Str(r.arg1));
+  }
   switch (r.action) {
     case SQLITE_SELECT:
     case SQLITE_RECURSIVE:
