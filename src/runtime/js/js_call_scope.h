@@ -20,16 +20,21 @@ class Entered {
   v8::HandleScope handles_;
 };
 
+// The clock rule of the calling function (MINIMAL and IMMUTABLE functions see no clock,
+// Intl's included) holds for the whole call: arguments and ctx built, the guest run, and
+// its result converted — a result's toString or getter runs guest code too.
 class JsInstance::CallScope {
  public:
   CallScope(JsInstance& instance, const CallContext& call)
-      : entered_(instance.isolate_),
+      : clock_(call.host().ClockAllowed()),
+        entered_(instance.isolate_),
         context_(instance.context_.Get(instance.isolate_)),
         context_scope_(context_),
         window_(instance, call.cancel()) {}
   v8::Local<v8::Context> context() const { return context_; }
 
  private:
+  ClockScope clock_;
   Entered entered_;
   v8::Local<v8::Context> context_;
   v8::Context::Scope context_scope_;

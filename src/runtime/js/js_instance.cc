@@ -318,7 +318,7 @@ Status JsInstance::RunGuest(CallContext& call, v8::Local<v8::Context> context, b
     has_thread_ = true;
   }
   v8::TryCatch try_catch(isolate_);
-  ClockScope clock(call.host().ClockAllowed());
+  // (The clock rule is the CallScope's: it covers converting the result too.)
   CallContext* outer = current_;
   current_ = &call;
   call.set_stop_check(
