@@ -245,6 +245,23 @@ Status HostApiImpl::DenyAmbient(FunctionSlot* caller, std::string_view what) {
 Status HostApiImpl::Log(LogLevel level, std::string_view message) {
   SPROCKET_ASSIGN_OR_RETURN(FunctionSlot * caller, Caller());
   if (!caller->entry->capabilities.AllowsAmbient()) return DenyAmbient(caller, "the log");
+  // What a call writes to the log is bounded, whatever its language: a line is cut at
+  // kMaxLogLine bytes, and a call that has written kMaxLogPerCall bytes fails.
+  SessionImpl::GuestCall* call = session_.current_call();
+  std::string cut;
+  if (message.size() > kMaxLogLine) {
+    cut = std::string(message.substr(0, kMaxLogLine)) + "… (" +
+          std::to_string(message.size() - kMaxLogLine) + " more bytes not logged)";
+    message = cut;
+  }
+  if (call != nullptr) {
+    call->log_bytes += message.size();
+    if (call->log_bytes > kMaxLogPerCall) {
+      return Status(StatusCode::kResourceExhausted, Subject(caller) + " exceeded its log limit (" +
+                                                        std::to_string(kMaxLogPerCall >> 20) +
+                                                        " MiB per call)");
+    }
+  }
   const auto& sink = session_.state().options().log_sink;
   if (sink) sink(level, caller->name, message);
   return Status::Ok();

@@ -19,6 +19,10 @@ struct FunctionSlot;
 
 class HostApiImpl : public runtime::HostApi {
  public:
+  // The log bounds of one guest call (Log).
+  static constexpr size_t kMaxLogLine = 64 << 10;
+  static constexpr size_t kMaxLogPerCall = 1 << 20;
+
   explicit HostApiImpl(SessionImpl& session) : session_(session) {}
 
   Result<ResultSet> Query(std::string_view sql, const std::vector<Value>& params) override;

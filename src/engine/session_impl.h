@@ -190,7 +190,10 @@ class SessionImpl {
     // guest's next database access (FlushGuestBatch).
     runtime::BeforeRowBatch* batch = nullptr;
     runtime::BeforeRowBatch::Writer* batch_writer = nullptr;
+    size_t log_bytes = 0;  // what the call has written to the log (HostApiImpl::Log)
   };
+  // The innermost guest call, or null outside guest calls.
+  GuestCall* current_call() { return calls_.empty() ? nullptr : &calls_.back(); }
 
   // While a GuestScope lives, SQL is prepared for the function of `slot`, running the
   // call `context`.
