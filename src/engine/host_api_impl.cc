@@ -96,6 +96,15 @@ Status HostApiImpl::Step(FunctionSlot* caller, sqlite3_stmt* stmt, std::string_v
   // What a guest's query materialises outside its sandbox is bounded too.
   size_t budget = std::max<size_t>(
       static_cast<size_t>(caller->entry->record->def.limits.max_memory_bytes), kMinResultBudget);
+  // So is any one value its SQL builds (zeroblob, printf, replace, ||): SQLite's length
+  // limit is lowered to the budget while the statement runs (never raised; restored).
+  struct LengthLimit {
+    sqlite3* db;
+    int old;
+    ~LengthLimit() { sqlite3_limit(db, SQLITE_LIMIT_LENGTH, old); }
+  } length{db, sqlite3_limit(db, SQLITE_LIMIT_LENGTH, -1)};
+  sqlite3_limit(db, SQLITE_LIMIT_LENGTH,
+                static_cast<int>(std::min<size_t>(budget, static_cast<size_t>(length.old))));
   auto collect = [&](ResultSet* rows) -> Status {
     Status st = CollectRows(db, stmt, rows, budget);
     if (st.code() == StatusCode::kResourceExhausted &&
