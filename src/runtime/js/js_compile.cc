@@ -2,7 +2,6 @@
 
 #include <cctype>
 #include <cstring>
-#include <regex>
 
 #include "common/strings.h"
 
@@ -29,22 +28,72 @@ bool IsIdentifier(std::string_view s) {
   return true;
 }
 
-std::string RegexEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (std::strchr("\\^$.|?*+()[]{}", c) != nullptr) out += '\\';
-    out += c;
-  }
-  return out;
-}
-
-bool Contains(const std::string& source, const std::string& pattern) {
-  return std::regex_search(source, std::regex(pattern));
-}
-
 bool IsIdentChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
          static_cast<unsigned char>(c) >= 0x80;
+}
+
+// The body-style questions below, answered in one pass over the skeleton each (they were
+// regular expressions, whose backtracking made a megabyte-sized body take seconds).
+size_t SkipSpace(std::string_view s, size_t i) {
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
+
+// Calls `visit(word, end)` for each identifier-like word of `code` that is not a member
+// access (not right after '.'), `end` being the index after it; stops when it returns true.
+template <typename Visit>
+bool AnyWord(std::string_view code, Visit visit) {
+  for (size_t i = 0; i < code.size();) {
+    if (!IsIdentChar(code[i])) {
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    while (i < code.size() && IsIdentChar(code[i])) ++i;
+    if (start > 0 && code[start - 1] == '.') continue;
+    if (visit(code.substr(start, i - start), i)) return true;
+  }
+  return false;
+}
+
+bool HasWord(std::string_view code, std::string_view word) {
+  return AnyWord(code, [&](std::string_view w, size_t) { return w == word; });
+}
+
+// The identifier starting at `i` (after spaces), or empty.
+std::string_view WordAt(std::string_view code, size_t i, size_t* end) {
+  i = SkipSpace(code, i);
+  size_t j = i;
+  while (j < code.size() && IsIdentChar(code[j])) ++j;
+  *end = j;
+  return code.substr(i, j - i);
+}
+
+// `function [*] NAME (` — any name when `name` is empty (a name that starts like one).
+bool DeclaresFunction(std::string_view code, std::string_view name) {
+  return AnyWord(code, [&](std::string_view w, size_t end) {
+    if (w != "function") return false;
+    size_t i = SkipSpace(code, end);
+    if (i < code.size() && code[i] == '*') i = SkipSpace(code, i + 1);
+    size_t after = 0;
+    std::string_view found = WordAt(code, i, &after);
+    if (found.empty() || std::isdigit(static_cast<unsigned char>(found[0]))) return false;
+    if (!name.empty() && found != name) return false;
+    after = SkipSpace(code, after);
+    return after < code.size() && code[after] == '(';
+  });
+}
+
+// `const|let|var NAME =`.
+bool DeclaresBinding(std::string_view code, std::string_view name) {
+  return AnyWord(code, [&](std::string_view w, size_t end) {
+    if (w != "const" && w != "let" && w != "var") return false;
+    size_t after = 0;
+    if (WordAt(code, end, &after) != name) return false;
+    after = SkipSpace(code, after);
+    return after < code.size() && code[after] == '=';
+  });
 }
 
 // Whether a '/' after `before` (the code so far, comments and literals already reduced)
@@ -201,17 +250,15 @@ Result<ScriptSource> BuildScript(const FunctionDef& def) {
   ScriptSource out;
   const std::string& entry = def.entry_point.empty() ? def.name : def.entry_point;
   if (IsIdentifier(entry)) {
-    std::string name = RegexEscape(entry);
-    bool declares = Contains(top, "(^|[^\\w$.])function\\s*\\*?\\s*" + name + "\\s*\\(") ||
-                    Contains(top, "(^|[^\\w$.])(const|let|var)\\s+" + name + "\\s*=");
+    bool declares = DeclaresFunction(top, entry) || DeclaresBinding(top, entry);
     if (declares) {
       out.text = body;
       out.global = entry;
       return out;
     }
   }
-  bool returns = Contains(code, "(^|[^\\w$.])return([^\\w$]|$)");
-  bool defines = Contains(top, "(^|[^\\w$.])function\\s*\\*?\\s*[A-Za-z_$][\\w$]*\\s*\\(");
+  bool returns = HasWord(code, "return");
+  bool defines = DeclaresFunction(top, "");
   // A trigger body may only change NEW and return nothing: that is not a missing callable.
   if (defines && !returns && def.kind != FunctionKind::kTrigger) {
     return Status(StatusCode::kInvalidArgument,
@@ -219,7 +266,7 @@ Result<ScriptSource> BuildScript(const FunctionDef& def) {
                       " and returns nothing: name the function to call " + def.name +
                       ", or write the body itself (with return)");
   }
-  bool awaits = Contains(code, "(^|[^\\w$.])await([^\\w$]|$)");
+  bool awaits = HasWord(code, "await");
   std::string async = awaits ? "async " : "";
   if (def.kind == FunctionKind::kTrigger) {
     // The ctx values are in scope by name (as in inline triggers); the body's result is
